@@ -1,0 +1,69 @@
+"""Command line: ``python -m kit serve`` and ``python -m kit table``.
+
+Bad input ends with exit code 2 and one Swedish line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kit.errors import InputError
+
+
+def _table(args) -> int:
+    from kit import content
+    from kit.domain.scores import summary_table
+    from kit.io.readers import read_scores
+    from kit.io.writers import table_for_display, write_table
+
+    scores = read_scores(args.scores)
+    table = summary_table(scores)
+    lang = content.normalise_lang(args.lang)
+    if args.out:
+        path = write_table(table, args.out, lang)
+        print(f"Skrev {path}" if lang == "sv" else f"Wrote {path}")
+    else:
+        print(table_for_display(table, lang).to_string())
+    left_out = table.attrs.get("incomplete") or []
+    if left_out:
+        names = ", ".join(f"{org} ({occ})" for org, occ, _ in left_out)
+        print(f"Obs: inte med i Totalt (saknar moment): {names}", file=sys.stderr)
+    return 0
+
+
+def _serve(args) -> int:
+    from kit.serve import serve
+
+    return serve(port=args.port, lan=args.lan, open_browser=not args.no_browser)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m kit", description="JämKit")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="starta apparna i Voilà / serve the apps")
+    s.add_argument("--port", type=int, default=8866)
+    s.add_argument("--lan", action="store_true",
+                   help="nås från nätverket, med token i länken / reachable on the network")
+    s.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare")
+    s.set_defaults(func=_serve)
+    t = sub.add_parser("table", help="sammanställ en fil med poäng / summarise a scores file")
+    t.add_argument("scores", help="CSV eller XLSX i långt format")
+    t.add_argument("--out", help="FIL.xlsx, FIL.csv eller FIL.md")
+    t.add_argument("--lang", default="sv", choices=["sv", "en"])
+    t.set_defaults(func=_table)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Fel: {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""The kit's rules as pure functions (no widgets, files or database)."""

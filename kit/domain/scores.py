@@ -1,0 +1,381 @@
+"""Self-assessment scores on SKR's checklist: validation and aggregation.
+
+Pure functions over plain values and pandas; no widgets, files or database.
+The rules follow how SKR compiles Tabell 1 and 2 in *Modellkonceptet 2020–2022.
+Resultatrapport* (seed ``001_12bfee100e62c7ea.txt``):
+
+* an organisation's score for a moment is its consensus score where one is recorded,
+  else the mean of its roles' scores;
+* the group mean per moment and occasion is the mean over organisations;
+* an organisation's total is the sum of its ten moment scores; an organisation that
+  lacks a moment is left out of the totals and reported as incomplete;
+* the "Totalt" row is the mean of the organisations' totals;
+* "+/-" is the last occasion minus the first.
+
+Everything here is unrounded; rounding belongs to display (:func:`kit.fmt.number`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kit.errors import InputError
+
+#: The checklist version of Modellkonceptet 2020–2022 (the seeds). Stored with every score.
+DEFAULT_VERSION = "skr-2020"
+MOMENTS = tuple(range(1, 11))
+SCORES = (1, 2, 3, 4)
+ROLES = ("politiker", "chef", "strateg", "annan")
+#: The default occasions of Modellkonceptet, in order (seed 001).
+DEFAULT_OCCASIONS = ("uppstart", "lärandeträff 1", "lärandeträff 2", "lärandeträff 3")
+TOTAL = "Totalt"
+CHANGE = "+/-"
+COLUMNS = ("organisation", "occasion", "moment", "score", "role", "comment", "actions", "version")
+
+_ROLE_ALIASES = {
+    "politiker": "politiker", "politician": "politiker", "politicians": "politiker",
+    "förtroendevald": "politiker",
+    "chef": "chef", "chefer": "chef", "manager": "chef", "managers": "chef", "ledning": "chef",
+    "strateg": "strateg", "strateger": "strateg", "strategist": "strateg",
+    "strategists": "strateg", "sakkunnig": "strateg",
+    "annan": "annan", "annat": "annan", "övrig": "annan", "övriga": "annan", "other": "annan",
+}
+_CONSENSUS_ALIASES = {"", "konsensus", "grupp", "gruppen", "gemensam", "gemensamt",
+                      "consensus", "group", "none", "nan", "-", "–"}
+_OCCASION_ALIASES = {
+    "uppstart": "uppstart", "start": "uppstart", "start-up": "uppstart", "startup": "uppstart",
+    "kick-off": "uppstart", "kickoff": "uppstart", "uppstartsträff": "uppstart",
+}
+for _n in (1, 2, 3):
+    for _form in (f"lärandeträff {_n}", f"lärandeträff{_n}", f"träff {_n}", f"lt{_n}",
+                  f"lt {_n}", f"learning meeting {_n}", f"meeting {_n}"):
+        _OCCASION_ALIASES[_form] = f"lärandeträff {_n}"
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def parse_score(value, *, allow_blank: bool = False) -> int | None:
+    """Return the score 1–4 as an ``int``, or raise :class:`InputError`.
+
+    Accepts what spreadsheets hold: ``3``, ``"3"``, ``3.0`` and ``"3,0"``.
+
+    >>> parse_score("3"), parse_score(4.0), parse_score("2,0")
+    (3, 4, 2)
+    >>> parse_score("", allow_blank=True) is None
+    True
+    >>> parse_score(2.5)
+    Traceback (most recent call last):
+    kit.errors.InputError: Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '2.5'.
+    """
+    if _blank(value):
+        if allow_blank:
+            return None
+        raise InputError("Poäng saknas: skriv 1, 2, 3 eller 4.", field="poäng", value=value)
+    if isinstance(value, bool):
+        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value}'.",
+                         field="poäng", value=value)
+    number = value
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value.strip()}'.",
+                             field="poäng", value=value) from None
+    try:
+        as_float = float(number)
+    except (TypeError, ValueError):
+        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value}'.",
+                         field="poäng", value=value) from None
+    if not as_float.is_integer() or int(as_float) not in SCORES:
+        shown = value.strip() if isinstance(value, str) else value
+        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{shown}'.",
+                         field="poäng", value=value)
+    return int(as_float)
+
+
+def parse_moment(value) -> int:
+    """Return the moment number 1–10, or raise :class:`InputError`.
+
+    Accepts ``7``, ``"7"``, ``"7."``, ``"Moment 7"`` and a title that starts with its number.
+
+    >>> parse_moment("Moment 7"), parse_moment("10. Struktur och kultur stöder fortsatt utveckling")
+    (7, 10)
+    >>> parse_moment(11)
+    Traceback (most recent call last):
+    kit.errors.InputError: Moment måste vara ett nummer 1–10, inte '11'.
+    """
+    if _blank(value):
+        raise InputError("Moment saknas: skriv momentets nummer 1–10.", field="moment", value=value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and int(value) in MOMENTS:
+            return int(value)
+    else:
+        match = re.match(r"^\s*(?:moment\s*)?(\d{1,2})(?:[.,]0)?\s*(?:[.):]|\s|$)", str(value),
+                         re.IGNORECASE)
+        if match and int(match.group(1)) in MOMENTS:
+            return int(match.group(1))
+    shown = str(value).strip()
+    raise InputError(f"Moment måste vara ett nummer 1–10, inte '{shown}'.", field="moment", value=value)
+
+
+def parse_role(value) -> str | None:
+    """Return the role key, or ``None`` for the group's consensus.
+
+    >>> parse_role("Chef"), parse_role("strategist"), parse_role("konsensus"), parse_role(None)
+    ('chef', 'strateg', None, None)
+    >>> parse_role("kassör")
+    Traceback (most recent call last):
+    kit.errors.InputError: Roll måste vara politiker, chef, strateg, annan eller tom (gruppens konsensus), inte 'kassör'.
+    """
+    text = _text(value).lower()
+    if text in _CONSENSUS_ALIASES:
+        return None
+    if text in _ROLE_ALIASES:
+        return _ROLE_ALIASES[text]
+    raise InputError("Roll måste vara politiker, chef, strateg, annan eller tom (gruppens konsensus), "
+                     f"inte '{_text(value)}'.", field="roll", value=value)
+
+
+def parse_occasion(value) -> str:
+    """Return the occasion label: one of SKR's in canonical form, or the workshop's own label.
+
+    >>> parse_occasion("Träff 2"), parse_occasion("Uppstart"), parse_occasion(" Höstmöte ")
+    ('lärandeträff 2', 'uppstart', 'Höstmöte')
+    """
+    text = _text(value)
+    if not text:
+        raise InputError("Tillfälle saknas: skriv till exempel 'uppstart' eller 'lärandeträff 1'.",
+                         field="tillfälle", value=value)
+    if len(text) > 80:
+        raise InputError("Tillfällets namn får vara högst 80 tecken.", field="tillfälle", value=value)
+    return _OCCASION_ALIASES.get(re.sub(r"\s+", " ", text.lower()), text)
+
+
+def parse_name(value, field: str = "organisation", limit: int = 120) -> str:
+    """Return a cleaned organisation, group or workshop name.
+
+    >>> parse_name("  Kalmar   kommun ")
+    'Kalmar kommun'
+    >>> parse_name("")
+    Traceback (most recent call last):
+    kit.errors.InputError: Organisation saknas.
+    """
+    text = re.sub(r"\s+", " ", _text(value))
+    if not text:
+        raise InputError(f"{field.capitalize()} saknas.", field=field, value=value)
+    if len(text) > limit:
+        raise InputError(f"{field.capitalize()} får vara högst {limit} tecken.", field=field, value=value)
+    return text
+
+
+def parse_free_text(value, field: str, limit: int = 4000) -> str:
+    """Return a comment or an actions text, limited in length.
+
+    >>> parse_free_text(None, "kommentar")
+    ''
+    """
+    text = _text(value)
+    if len(text) > limit:
+        raise InputError(f"{field.capitalize()} får vara högst {limit} tecken ({len(text)} nu).",
+                         field=field, value=value)
+    return text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer on one moment, by one role (``role=None`` is the group's consensus)."""
+
+    organisation: str
+    occasion: str
+    moment: int
+    score: int | None
+    role: str | None = None
+    comment: str = ""
+    actions: str = ""
+    version: str = DEFAULT_VERSION
+
+
+def validate_answer(organisation, occasion, moment, score, role=None, comment="", actions="",
+                    version=DEFAULT_VERSION, *, allow_blank_score: bool = True) -> Answer:
+    """Check one answer and return it cleaned, or raise :class:`InputError`.
+
+    A blank score is allowed when the answer carries a comment or actions (work in progress).
+
+    >>> validate_answer("Kalmar", "Uppstart", "3", "2", "Chef").score
+    2
+    >>> validate_answer("Kalmar", "Uppstart", 3, 5)
+    Traceback (most recent call last):
+    kit.errors.InputError: Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '5'.
+    """
+    parsed_score = parse_score(score, allow_blank=True)
+    comment_text = parse_free_text(comment, "kommentar")
+    actions_text = parse_free_text(actions, "åtgärder")
+    if parsed_score is None and not (allow_blank_score and (comment_text or actions_text)):
+        parse_score(score)  # raises the "missing" message
+    version_text = _text(version) or DEFAULT_VERSION
+    return Answer(parse_name(organisation), parse_occasion(occasion), parse_moment(moment),
+                  parsed_score, parse_role(role), comment_text, actions_text, version_text)
+
+
+def to_frame(answers) -> pd.DataFrame:
+    """A long-format DataFrame (the columns of :data:`COLUMNS`) from answers.
+
+    >>> df = to_frame([validate_answer("A", "uppstart", 1, 3)])
+    >>> list(df.columns) == list(COLUMNS), int(df.loc[0, "score"])
+    (True, 3)
+    """
+    rows = [a.__dict__ if isinstance(a, Answer) else dict(a) for a in answers]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["moment"] = frame["moment"].astype("int64")
+    frame["score"] = pd.to_numeric(frame["score"], errors="raise").astype("Float64")
+    frame["role"] = frame["role"].astype(object).where(frame["role"].notna(), None)
+    return frame
+
+
+def occasion_order(labels, known=DEFAULT_OCCASIONS) -> list[str]:
+    """Order occasions: SKR's known ones in their order first, then others as first seen.
+
+    >>> occasion_order(["lärandeträff 1", "Höst", "uppstart", "Höst"])
+    ['uppstart', 'lärandeträff 1', 'Höst']
+    """
+    seen: list[str] = []
+    for label in labels:
+        if label not in seen:
+            seen.append(label)
+    ordered = [k for k in known if k in seen]
+    return ordered + [s for s in seen if s not in ordered]
+
+
+def organisation_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each organisation's score per occasion and moment (consensus, else mean of roles).
+
+    Returns columns organisation, occasion, moment, score (unrounded float).
+
+    >>> df = to_frame([validate_answer("A", "uppstart", 1, s, r) for s, r in
+    ...                [(2, "chef"), (3, "politiker")]])
+    >>> float(organisation_scores(df)["score"].iloc[0])
+    2.5
+    >>> df = to_frame([validate_answer("A", "uppstart", 1, s, r) for s, r in
+    ...                [(2, "chef"), (3, "politiker"), (4, None)]])
+    >>> float(organisation_scores(df)["score"].iloc[0])
+    4.0
+    """
+    keys = ["organisation", "occasion", "moment"]
+    scored = scores[scores["score"].notna()].copy()
+    if scored.empty:
+        return pd.DataFrame(columns=keys + ["score"])
+    scored["score"] = scored["score"].astype(float)
+    consensus_mask = scored["role"].isna()
+    consensus = scored[consensus_mask].groupby(keys, sort=False)["score"].mean()
+    roles = scored[~consensus_mask].groupby(keys, sort=False)["score"].mean()
+    combined = consensus.combine_first(roles).to_frame("score")
+    return combined.reset_index()
+
+
+def organisation_totals(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
+    """Each organisation's total per occasion: the sum of its ten moment scores.
+
+    Returns a table with one row per organisation, one column per occasion; an organisation
+    that lacks any of the ten moments at an occasion gets no total there (NaN).
+    """
+    per_org = organisation_scores(scores)
+    order = list(occasions) if occasions else occasion_order(scores["occasion"])
+    if per_org.empty:
+        return pd.DataFrame(columns=order, dtype=float)
+    counts = per_org.groupby(["organisation", "occasion"])["moment"].nunique()
+    sums = per_org.groupby(["organisation", "occasion"])["score"].sum()
+    sums[counts < len(MOMENTS)] = math.nan
+    table = sums.unstack("occasion").reindex(columns=order)
+    table.columns.name = None
+    return table.astype(float)
+
+
+def incomplete(scores: pd.DataFrame) -> list[tuple[str, str, list[int]]]:
+    """Organisations missing moments, per occasion: ``(organisation, occasion, missing)``.
+
+    >>> df = to_frame([validate_answer("A", "uppstart", 1, 3)])
+    >>> incomplete(df)
+    [('A', 'uppstart', [2, 3, 4, 5, 6, 7, 8, 9, 10])]
+    """
+    per_org = organisation_scores(scores)
+    result = []
+    for (org, occ), group in per_org.groupby(["organisation", "occasion"], sort=False):
+        missing = [m for m in MOMENTS if m not in set(group["moment"])]
+        if missing:
+            result.append((org, occ, missing))
+    return result
+
+
+def summary_table(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
+    """The group's table in the shape of SKR's Tabell 1, unrounded.
+
+    Index: moments 1–10, then ``"Totalt"``. Columns: the occasions in order, then ``"+/-"``
+    (last occasion minus first). Means are over organisations; "Totalt" is the mean of the
+    totals of the organisations that scored all ten moments. ``attrs["n"]`` holds the number of
+    organisations behind each mean and ``attrs["incomplete"]`` the organisations left out of
+    totals.
+
+    >>> rows = [validate_answer(o, occ, m, s) for o, s0 in [("A", 1), ("B", 2)]
+    ...         for occ, s in [("uppstart", s0), ("lärandeträff 1", s0 + 1)] for m in MOMENTS]
+    >>> t = summary_table(to_frame(rows))
+    >>> list(t.columns), float(t.loc[1, "uppstart"]), float(t.loc["Totalt", "+/-"])
+    (['uppstart', 'lärandeträff 1', '+/-'], 1.5, 10.0)
+    """
+    order = list(occasions) if occasions else occasion_order(scores["occasion"])
+    index = list(MOMENTS) + [TOTAL]
+    per_org = organisation_scores(scores)
+    table = pd.DataFrame(index=pd.Index(index, dtype=object), columns=order, dtype=float)
+    counts = pd.DataFrame(0, index=pd.Index(index, dtype=object), columns=order)
+    if not per_org.empty:
+        means = per_org.groupby(["moment", "occasion"])["score"].mean().unstack("occasion")
+        n = per_org.groupby(["moment", "occasion"])["organisation"].nunique().unstack("occasion")
+        for occ in order:
+            if occ in means.columns:
+                for moment in MOMENTS:
+                    if moment in means.index and not pd.isna(means.loc[moment, occ]):
+                        table.loc[moment, occ] = float(means.loc[moment, occ])
+                        counts.loc[moment, occ] = int(n.loc[moment, occ])
+        totals = organisation_totals(scores, order)
+        for occ in order:
+            if occ in totals.columns:
+                complete = totals[occ].dropna()
+                if len(complete):
+                    table.loc[TOTAL, occ] = float(complete.mean())
+                    counts.loc[TOTAL, occ] = int(len(complete))
+    if order:
+        table[CHANGE] = table[order[-1]] - table[order[0]]
+    else:
+        table[CHANGE] = math.nan
+    table.attrs["n"] = counts
+    table.attrs["incomplete"] = incomplete(scores)
+    return table
+
+
+def running_total(answers: dict) -> tuple[int, int]:
+    """Sum of the chosen scores and how many moments are scored, for a form in progress.
+
+    >>> running_total({1: 3, 2: None, 3: 4})
+    (7, 2)
+    """
+    chosen = [s for s in answers.values() if s is not None]
+    return sum(chosen), len(chosen)
