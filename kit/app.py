@@ -1,0 +1,57 @@
+"""Entry points for the notebooks: each starts one app and displays it.
+
+In Voilà with preheated kernels the notebook runs before the request arrives, so the URL's
+query string is read only after :func:`voila.utils.wait_for_request`.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+
+def query_params() -> dict:
+    """The page URL's query parameters (``lang``, ``workshop``, ``group``, ...), or ``{}``.
+
+    >>> os.environ["QUERY_STRING"] = "lang=en&group=%C3%96rby&x=1&x=2"
+    >>> sorted(query_params().items())
+    [('group', 'Örby'), ('lang', 'en'), ('x', '1')]
+    >>> del os.environ["QUERY_STRING"]
+    """
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # not in Voilà (JupyterLab, nbval): nothing to wait for
+        pass
+    raw = os.environ.get("QUERY_STRING", "")
+    return {k: v[0][:200] for k, v in parse_qs(raw, keep_blank_values=False).items()}
+
+
+def _display(widget):
+    from IPython.display import display
+
+    display(widget)
+    return widget
+
+
+def start(**overrides):
+    """The start page (the shell for every module)."""
+    from kit.ui.start import StartApp
+
+    params = query_params() | overrides
+    app = StartApp(params)
+    _display(app.widget)
+    return app
+
+
+def self_assessment(**overrides):
+    """The self-assessment app on its own (self-study, JupyterLab)."""
+    from kit.ui.selfassessment import SelfAssessmentApp
+
+    p = query_params() | overrides
+    app = SelfAssessmentApp(lang=p.get("lang", "sv"), workshop=p.get("workshop", ""),
+                            organisation=p.get("group", p.get("organisation", "")),
+                            occasion=p.get("occasion", "uppstart"), role=p.get("role", ""))
+    _display(app.widget)
+    return app

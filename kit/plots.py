@@ -1,0 +1,148 @@
+"""Plots as :class:`matplotlib.figure.Figure` objects (no pyplot global state).
+
+One palette (Okabe–Ito: colour-blind safe, not pink/blue), and every series also differs by
+marker, line style or hatch, so colour never carries meaning alone. Labels in the chosen
+language; numbers with a decimal comma in Swedish.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from kit import content
+from kit.domain import scores as sc
+from kit.fmt import number
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
+HATCHES = ("", "//", "..", "xx", "\\\\", "++")
+
+
+def _style(fig: Figure, large: bool) -> None:
+    base = 15 if large else 11
+    for ax in fig.axes:
+        ax.tick_params(labelsize=base - 1)
+        ax.title.set_fontsize(base + 2)
+        ax.xaxis.label.set_fontsize(base)
+        ax.yaxis.label.set_fontsize(base)
+
+
+def _occ_label(key: str, lang: str) -> str:
+    from kit.io.writers import occasion_label
+
+    return occasion_label(key, lang)
+
+
+def short_names(lang: str) -> list[str]:
+    """The ten moments' short names (seed 004), numbered."""
+    return [f"{m}. {content.text(f'moments.{m}.short', lang)}" for m in sc.MOMENTS]
+
+
+def _decimal_formatter(lang: str, decimals: int = 0):
+    return FuncFormatter(lambda v, _pos: number(v, lang, decimals))
+
+
+def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
+          large: bool = False) -> Figure:
+    """Radar of the ten moments (scale 1–4), one line per occasion of a summary table."""
+    occasions = [c for c in (occasions or table.columns) if c != sc.CHANGE]
+    fig = Figure(figsize=(8.5, 7.5) if large else (6.4, 5.6), layout="constrained")
+    ax = fig.add_subplot(projection="polar")
+    angles = np.linspace(0, 2 * math.pi, len(sc.MOMENTS), endpoint=False).tolist()
+    closed = angles + angles[:1]
+    for i, occ in enumerate(occasions):
+        values = [table.loc[m, occ] for m in sc.MOMENTS]
+        if all(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+            continue
+        vals = [float(v) if v == v else 0.0 for v in values]
+        ax.plot(closed, vals + vals[:1], color=PALETTE[i % 8], marker=MARKERS[i % 8],
+                linestyle=LINESTYLES[i % 8], linewidth=2, label=_occ_label(occ, lang))
+        ax.fill(closed, vals + vals[:1], color=PALETTE[i % 8], alpha=0.06)
+    ax.set_ylim(0, 4)
+    ax.set_yticks([1, 2, 3, 4])
+    ax.set_xticks(angles)
+    ax.set_xticklabels([str(m) for m in sc.MOMENTS])
+    ax.set_rlabel_position(90)
+    ax.grid(color="#999999", linewidth=0.6)
+    if title:
+        ax.set_title(title, pad=18)
+    if ax.lines:
+        ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.12), frameon=False)
+    _style(fig, large)
+    return fig
+
+
+def totals(table, lang: str = "sv", title: str | None = None, large: bool = False) -> Figure:
+    """The "Totalt" row over occasions, each point labelled with its value."""
+    occasions = [c for c in table.columns if c != sc.CHANGE]
+    fig = Figure(figsize=(8.5, 5) if large else (6.4, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    xs = list(range(len(occasions)))
+    ys = [table.loc[sc.TOTAL, o] for o in occasions]
+    ax.plot(xs, ys, color=PALETTE[0], marker="o", linewidth=2.5, markersize=8)
+    for x, y in zip(xs, ys):
+        if y == y:
+            ax.annotate(number(y, lang), (x, y), textcoords="offset points", xytext=(0, 9),
+                        ha="center", fontsize=12 if large else 10)
+    ax.set_xticks(xs, [_occ_label(o, lang) for o in occasions])
+    ax.set_ylim(10, 40)
+    ax.set_ylabel(content.text("results.total_axis", lang))
+    ax.yaxis.set_major_formatter(_decimal_formatter(lang))
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title)
+    _style(fig, large)
+    return fig
+
+
+def compare(table, occasion: str | None = None, lang: str = "sv", title: str | None = None,
+            large: bool = False, group_label: str | None = None) -> Figure:
+    """The group's means per moment beside Modellkonceptet's Tabell 1 and 2 at one occasion."""
+    from kit.reference import published_table
+
+    occasions = [c for c in table.columns if c != sc.CHANGE]
+    if occasion is None:
+        filled = [o for o in occasions if table[o].notna().any()]
+        occasion = filled[-1] if filled else (occasions[-1] if occasions else "uppstart")
+    series = [(group_label or content.text("results.group", lang), table)]
+    for which, key in (("participants", "results.participants"), ("mentors", "results.mentors")):
+        ref = published_table(which)
+        if occasion in ref.columns:
+            series.append((content.text(key, lang), ref))
+    fig = Figure(figsize=(9, 8) if large else (6.8, 6.6), layout="constrained")
+    ax = fig.add_subplot()
+    names = short_names(lang)
+    ys = np.arange(len(sc.MOMENTS))
+    height = 0.8 / len(series)
+    for i, (label, data) in enumerate(series):
+        values = [data.loc[m, occasion] if occasion in data.columns else float("nan")
+                  for m in sc.MOMENTS]
+        vals = [float(v) if v == v else 0.0 for v in values]
+        bars = ax.barh(ys + i * height, vals, height=height, color=PALETTE[i], hatch=HATCHES[i],
+                       edgecolor="white" if i == 0 else "#333333", linewidth=0.5, label=label)
+        ax.bar_label(bars, labels=[number(v, lang) for v in values], padding=2,
+                     fontsize=9 if not large else 12)
+    ax.set_yticks(ys + height * (len(series) - 1) / 2, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 4.4)
+    ax.set_xticks([1, 2, 3, 4])
+    ax.set_xlabel(content.text("results.score_axis", lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1, frameon=False)
+    ax.set_title(title or _occ_label(occasion, lang))
+    _style(fig, large)
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

@@ -1,0 +1,89 @@
+"""``python -m kit serve``: Voilà on ``notebooks/`` with the kit's configuration.
+
+* the kit's template (``kit/share/jupyter/voila/templates/jamkit``): a ``<main>`` landmark,
+  the page language, no network fetches;
+* preheated kernels for the entry notebook only (``start.ipynb``), which waits for the
+  request before reading the URL (:func:`kit.app.query_params`);
+* idle kernels culled; loopback only, unless ``--lan``, which binds to the network, requires a
+  token and prints the join URL (and a QR code when segno is installed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+SHARE = PACKAGE / "share" / "jupyter"
+ENTRY = "start.ipynb"
+POOL_SIZE = 2
+CULL_IDLE_SECONDS = 30 * 60
+
+
+def notebooks_dir() -> Path:
+    for candidate in (PACKAGE.parent / "notebooks", Path.cwd() / "notebooks"):
+        if (candidate / ENTRY).is_file():
+            return candidate
+    raise FileNotFoundError(f"hittar inte notebooks/{ENTRY}")
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET: connect() on UDP only picks a route
+            return s.getsockname()[0]
+    except OSError:
+        return socket.gethostbyname(socket.gethostname())
+
+
+def environment() -> dict:
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH")) if p)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def command(port: int, lan: bool, token: str | None, open_browser: bool = False) -> list[str]:
+    pools = {ENTRY: {"pool_size": POOL_SIZE,
+                     "kernel_env_variables": {"VOILA_APP_IP": "127.0.0.1",
+                                              "VOILA_APP_PORT": str(port)}},
+             "default": {"pool_size": 0}}
+    args = [sys.executable, "-m", "voila", str(notebooks_dir()),
+            f"--port={port}", "--template=jamkit", "--theme=light",
+            f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
+            "--preheat_kernel=True", "--pool_size=0",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+            "--VoilaKernelManager.fill_delay=0",
+            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+            "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_connected=False",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--Voila.open_browser=" + ("True" if open_browser else "False")]
+    if token:
+        args.append(f"--token={token}")
+    return args
+
+
+def serve(port: int = 8866, lan: bool = False, open_browser: bool = True) -> int:
+    token = secrets.token_urlsafe(12) if lan else None
+    host = lan_address() if lan else "127.0.0.1"
+    url = f"http://{host}:{port}/voila/render/{ENTRY}" + (f"?token={token}" if token else "")
+    print(f"JämKit: {url}", flush=True)
+    if lan:
+        print("Dela länken (eller QR-koden) med deltagarna. Den som har länken kommer in.", flush=True)
+        try:
+            import segno
+
+            segno.make(url, error="m").terminal(compact=True)
+        except Exception:  # noqa: BLE001 - the QR code is a convenience
+            pass
+    try:
+        return subprocess.call(command(port, lan, token, open_browser and not lan), env=environment())
+    except KeyboardInterrupt:
+        return 0

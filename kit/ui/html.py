@@ -1,0 +1,44 @@
+"""Small HTML builders for static content. Every text is escaped here, once."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from kit import content
+from kit.domain import scores as sc
+from kit.fmt import number
+
+
+def e(value) -> str:
+    """Escape any value for HTML text or attribute.
+
+    >>> e('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    return escape("" if value is None else str(value), quote=True)
+
+
+def figure(png: bytes, caption: str, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure class="jk-figure"><figcaption>{e(caption)}</figcaption>'
+            f'<img src="data:image/png;base64,{data}" alt="{e(alt)}"></figure>')
+
+
+def summary_table(table: pd.DataFrame, lang: str, caption: str) -> str:
+    """A summary table as an accessible HTML table (header cells with scope, a caption)."""
+    from kit.io.writers import occasion_label
+
+    heads = [occasion_label(c, lang) if c != sc.CHANGE else c for c in table.columns]
+    rows = []
+    for i, row in table.iterrows():
+        label = content.text("table.total", lang) if i == sc.TOTAL else i
+        cls = ' class="jk-total-row"' if i == sc.TOTAL else ""
+        cells = "".join(f"<td>{e(number(v, lang))}</td>" for v in row)
+        rows.append(f'<tr{cls}><th scope="row">{e(label)}</th>{cells}</tr>')
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
+    return (f'<div class="jk-table-wrap"><table class="jk-table"><caption>{e(caption)}</caption>'
+            f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{head}</tr>'
+            f'</thead><tbody>{"".join(rows)}</tbody></table></div>')

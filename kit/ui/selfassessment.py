@@ -1,0 +1,493 @@
+"""The self-assessment app (Självskattning): SKR's checklist, ten moments scored 1–4.
+
+Each role scores on its own, then the group records its consensus beside the roles' spread.
+Saves are revisions in the store; the latest is shown. Results as radar, totals and a
+comparison with Modellkonceptet 2020–2022; the work downloads as XLSX or JSON and uploads again.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import re
+
+import ipywidgets as w
+
+from kit import content
+from kit.domain import scores as sc
+from kit.errors import InputError
+from kit.io.writers import occasion_label
+from kit.ui import html as H
+from kit.ui.widgets import ContextForm, Files, MomentCard, SaveBar, Shell
+
+log = logging.getLogger("kit.ui")
+CONSENSUS = "konsensus"  # the role key the form uses for the group's consensus
+ROLE_KEYS = ("politiker", "chef", "strateg", "annan", CONSENSUS)
+
+
+def _html(markup: str, cls: str | None = None) -> w.HTML:
+    widget = w.HTML(markup)
+    if cls:
+        widget.add_class(cls)
+    return widget
+
+
+def _box(children, cls: str) -> w.VBox:
+    box = w.VBox(children)
+    box.add_class(cls)
+    return box
+
+
+def _slug(text: str) -> str:
+    """A file-name-safe version of a name.
+
+    >>> _slug("Örby kommun / <b>")
+    'orby-kommun-b'
+    """
+    table = str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE")
+    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")[:40] or "jamkit"
+
+
+def moment_strings(n: int, lang: str) -> dict:
+    """Everything a moment card shows, in one language."""
+    T = lambda key, **kw: content.text(key, lang, **kw)  # noqa: E731
+    roles = content.lookup(f"moments.{n}.roles", lang)
+    return {
+        "title": T(f"moments.{n}.title"),
+        "explanation": T(f"moments.{n}.explanation"),
+        "roles": [[content.text(f"roles.{k}", lang), roles[k]] for k in ("politiker", "chef", "strateg")],
+        "examples": list(content.lookup(f"moments.{n}.examples", lang)),
+        "levels": {str(k): content.text(f"moments.{n}.levels.{k}", lang) for k in sc.SCORES},
+        "scale": {str(k): content.text(f"scale.{k}", lang) for k in sc.SCORES},
+        "more": T("sa.more"), "roles_heading": T("sa.roles_heading"),
+        "examples_heading": T("sa.examples"), "levels_heading": T("sa.levels"),
+        "score_legend": T("sa.score_legend", n=n), "comment": T("sa.comment"),
+        "comment_for": T("sa.comment_for", n=n), "actions": T("sa.actions"),
+        "actions_for": T("sa.actions_for", n=n), "peers": T("sa.peers"),
+        "peers_none": T("sa.peers_none"),
+        "source": T("sa.source", source=content.lookup(f"moments.{n}.source", lang)),
+    }
+
+
+def shell_strings(lang: str) -> dict:
+    return {k: content.text(f"app.{k}", lang) for k in ("title", "tagline", "language_other")} | {
+        "back": content.text("app.back_to_start", lang)}
+
+
+def context_strings(lang: str) -> dict:
+    keys = ("workshop", "workshop_placeholder", "organisation", "organisation_placeholder",
+            "occasion", "role")
+    return {k: content.text(f"form.{k}", lang) for k in keys}
+
+
+class SelfAssessmentApp:
+    """The app's state and widgets. ``app.widget`` is what a page displays."""
+
+    def __init__(self, lang="sv", workshop="", organisation="", occasion="uppstart", role="",
+                 store=None, on_back=None, on_query=None):
+        from kit.store import default_store
+
+        self.store = store or default_store()
+        self.lang = content.normalise_lang(lang)
+        self.on_back = on_back
+        self.on_query = on_query
+        self.ctx = {"workshop": (workshop or "").strip(), "organisation": (organisation or "").strip(),
+                    "occasion": self._occasion_or_default(occasion), "role": self._role_or_blank(role)}
+        self.answers = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
+        self.saved = None  # the answers as last saved or loaded, for "unsaved" status
+        self.drafts: dict[tuple, dict] = {}
+        self.widget = w.VBox()
+        self.widget.add_class("jk-app")
+        self._build()
+        self._load()
+
+    # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _occasion_or_default(value) -> str:
+        try:
+            return sc.parse_occasion(value)
+        except InputError:
+            return sc.DEFAULT_OCCASIONS[0]
+
+    @staticmethod
+    def _role_or_blank(value) -> str:
+        text = (value or "").strip().lower()
+        if text in (CONSENSUS, "consensus", "grupp", "group"):
+            return CONSENSUS
+        try:
+            return sc.parse_role(text) or ""
+        except InputError:
+            return ""
+
+    def T(self, key, **values) -> str:
+        return content.text(key, self.lang, **values)
+
+    def _ctx_key(self) -> tuple:
+        return tuple(self.ctx[k] for k in ("workshop", "organisation", "occasion", "role"))
+
+    def _complete_context(self) -> bool:
+        return all(self.ctx.values())
+
+    def _store_role(self):
+        return None if self.ctx["role"] == CONSENSUS else self.ctx["role"]
+
+    # -- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        lang = self.lang
+        self.shell = Shell(strings=shell_strings(lang), lang=lang, show_back=self.on_back is not None,
+                           page_title=f"{self.T('sa.heading')} – JämKit", query=self._query())
+        self.shell.on_msg(self._on_shell_msg)
+        heading = _html(f"<h1>{H.e(self.T('sa.heading'))}</h1><p class=\"jk-lead\">"
+                        f"{H.e(self.T('sa.subheading', period=content.text('checklist.period', lang)))}</p>")
+        self.context = ContextForm(strings=context_strings(lang), **self._context_traits())
+        self.context.observe(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+        who = _box([_html(f"<h2>{H.e(self.T('sa.who'))}</h2><p>{H.e(self.T('sa.who_help'))}</p>"),
+                    self.context], "jk-section")
+        how = _html(
+            f"<details class=\"jk-details jk-note\"><summary>{H.e(self.T('sa.how'))}</summary>"
+            f"<p>{H.e(content.text('checklist.scale_note', lang))}</p>"
+            f"<p>{H.e(content.text('checklist.bias_note', lang))}</p></details>")
+        self.spread_note = _html("")
+        self.cards = {}
+        for m in sc.MOMENTS:
+            card = MomentCard(number=m, strings=moment_strings(m, lang))
+            card.observe(self._on_card, names=["value", "comment", "actions"])
+            self.cards[m] = card
+        self.results = _html("", "jk-section")
+        self.files = Files(strings={"upload": self.T("files.upload")})
+        self.files.on_msg(self._on_files_msg)
+        files_box = _box([_html(f"<h2>{H.e(self.T('files.heading'))}</h2>"
+                                f"<p>{H.e(self.T('files.help'))}</p>"), self.files], "jk-section")
+        self.savebar = SaveBar(button_label=self.T("save.button"))
+        self.savebar.on_msg(self._on_save_msg)
+        self.widget.children = [self.shell, heading, who, how,
+                                _html(f"<h2>{H.e(self.T('sa.moments_heading'))}</h2>"),
+                                self.spread_note, *self.cards.values(), self.results, files_box,
+                                self.savebar]
+        self._fill_cards()
+        self._refresh_total()
+
+    def _context_traits(self) -> dict:
+        workshops = self.store.workshops()
+        groups = self.store.groups(self.ctx["workshop"]) if self.ctx["workshop"] else []
+        occasions = list(sc.DEFAULT_OCCASIONS)
+        if self.ctx["occasion"] not in occasions:
+            occasions.append(self.ctx["occasion"])
+        role_options = [[k, content.text(f"role_one.{k}", self.lang)] for k in ROLE_KEYS]
+        return {"workshop": self.ctx["workshop"], "organisation": self.ctx["organisation"],
+                "occasion": self.ctx["occasion"], "role": self.ctx["role"],
+                "workshop_options": workshops, "organisation_options": groups,
+                "occasion_options": [[o, occasion_label(o, self.lang)] for o in occasions],
+                "role_options": role_options}
+
+    def _query(self) -> str:
+        from urllib.parse import urlencode
+
+        params = {"lang": self.lang, "workshop": self.ctx["workshop"],
+                  "group": self.ctx["organisation"], "occasion": self.ctx["occasion"],
+                  "role": self.ctx["role"]}
+        if self.on_query:
+            return self.on_query(params)
+        return urlencode({k: v for k, v in params.items() if v})
+
+    # -- state <-> widgets -----------------------------------------------------------------
+    def _fill_cards(self) -> None:
+        self._filling = True
+        try:
+            for m, card in self.cards.items():
+                a = self.answers[m]
+                card.value = a["score"] or 0
+                card.comment = a["comment"] or ""
+                card.actions = a["actions"] or ""
+        finally:
+            self._filling = False
+
+    def _on_card(self, change) -> None:
+        if getattr(self, "_filling", False):
+            return
+        card = change["owner"]
+        a = self.answers[card.number]
+        if change["name"] == "value":
+            a["score"] = change["new"] or None
+        else:
+            a[change["name"]] = change["new"]
+        self._refresh_total()
+        self._mark_dirty()
+
+    def _dirty(self) -> bool:
+        current = {m: a for m, a in self._clean_answers().items()}
+        return current != (self.saved or {})
+
+    def _clean_answers(self) -> dict:
+        return {m: dict(a) for m, a in self.answers.items()
+                if a["score"] or (a["comment"] or "").strip() or (a["actions"] or "").strip()}
+
+    def _mark_dirty(self) -> None:
+        if self._dirty():
+            self._status(self.T("save.unsaved"), "unsaved")
+            if self._complete_context():
+                self.drafts[self._ctx_key()] = {m: dict(a) for m, a in self.answers.items()}
+        elif self.savebar.status_kind == "unsaved":
+            self._status("", "info")
+            self.drafts.pop(self._ctx_key(), None)
+
+    def _refresh_total(self) -> None:
+        total, count = sc.running_total({m: a["score"] for m, a in self.answers.items()})
+        self.savebar.total_text = self.T("sa.total", total=total, count=count)
+
+    def _status(self, text: str, kind: str) -> None:
+        self.savebar.status = text
+        self.savebar.status_kind = kind
+
+    # -- context -----------------------------------------------------------------------
+    def _on_context(self, change) -> None:
+        try:
+            name = change["name"]
+            value = change["new"] or ""
+            if name == "role":
+                value = self._role_or_blank(value)
+            elif name == "occasion":
+                value = self._occasion_or_default(value)
+            else:
+                value = re.sub(r"\s+", " ", value).strip()
+            was_complete = self._complete_context()
+            if was_complete and self._dirty():
+                self.drafts[self._ctx_key()] = {m: dict(a) for m, a in self.answers.items()}
+            self.ctx[name] = value
+            self.context.error = ""
+            if name == "workshop":
+                self.context.organisation_options = self.store.groups(value) if value else []
+            self._load(was_complete)
+        except Exception as exc:  # a callback must never fail silently
+            self._fail(exc)
+
+    def _load(self, was_complete: bool = False) -> None:
+        """Show the latest saved answers for the chosen context (or a draft, or empty)."""
+        self.shell.query = self._query()
+        self.results.value = ""
+        saved = None
+        if self._complete_context():
+            saved = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
+                                            self.ctx["occasion"], self._store_role())
+        blank = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
+        if saved:
+            stamp = saved.pop("_saved_at")
+            saved.pop("_revision", None)
+            for m, a in saved.items():
+                blank[m] = {"score": a.get("score"), "comment": a.get("comment") or "",
+                            "actions": a.get("actions") or ""}
+            self.saved = {m: dict(a) for m, a in blank.items()
+                          if a["score"] or a["comment"] or a["actions"]}
+            self._status(self.T("save.loaded", time=self._clock(stamp)), "saved")
+        else:
+            self.saved = {}
+            if self._complete_context():
+                self._status(self.T("save.new"), "info")
+            else:
+                self._status("", "info")
+        draft = self.drafts.get(self._ctx_key())
+        if draft:
+            self.answers = {m: dict(a) for m, a in draft.items()}
+        elif saved or was_complete:
+            self.answers = blank
+        # else: keep what was typed before the place was complete, so nothing is lost
+        self._fill_cards()
+        self._refresh_total()
+        self._mark_dirty()
+        self._refresh_peers()
+        if self._complete_context():
+            self._refresh_results()
+            self._refresh_downloads()
+        else:
+            self.files.downloads = []
+
+    def _refresh_peers(self) -> None:
+        consensus = self.ctx["role"] == CONSENSUS
+        peers = {m: [] for m in sc.MOMENTS}
+        if consensus and self.ctx["workshop"] and self.ctx["organisation"]:
+            for role in ("politiker", "chef", "strateg", "annan"):
+                form = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
+                                               self.ctx["occasion"], role)
+                if not form:
+                    continue
+                for m in sc.MOMENTS:
+                    score = (form.get(m) or {}).get("score")
+                    if score:
+                        peers[m].append([content.text(f"role_one.{role}", self.lang), int(score)])
+        for m, card in self.cards.items():
+            card.peers = peers[m]
+            card.show_peers = consensus
+        self.spread_note.value = (
+            f"<div class=\"jk-note\"><h3>{H.e(self.T('sa.spread_heading'))}</h3>"
+            f"<p>{H.e(self.T('sa.spread_help'))}</p></div>" if consensus else "")
+
+    # -- saving ------------------------------------------------------------------------
+    def _on_save_msg(self, _widget, msg, _buffers) -> None:
+        if msg.get("event") == "save":
+            self.save()
+
+    def save(self) -> bool:
+        """Save the form as a new revision; returns whether it was saved."""
+        missing = [self.T(f"form.{k}") for k in ("workshop", "organisation", "occasion", "role")
+                   if not self.ctx[k]]
+        if missing:
+            message = self.T("form.missing", field=", ".join(m.lower() for m in missing))
+            self.context.error = message
+            self._status(self.T("save.not_saved", reason=message), "error")
+            return False
+        self.savebar.busy = True
+        self._status(self.T("save.saving"), "busy")
+        try:
+            revision = self.store.save_answers(self.ctx["workshop"], self.ctx["organisation"],
+                                               self.ctx["occasion"], self._store_role(),
+                                               self._clean_answers())
+        except InputError as exc:
+            self._status(self.T("save.not_saved", reason=str(exc)), "error")
+            return False
+        except Exception as exc:
+            self._fail(exc)
+            return False
+        finally:
+            self.savebar.busy = False
+        self.saved = self._clean_answers()
+        self.drafts.pop(self._ctx_key(), None)
+        self._status(self.T("save.saved_at", time=self._clock(revision.saved_at)), "saved")
+        self.context.workshop_options = self.store.workshops()
+        self.context.organisation_options = self.store.groups(self.ctx["workshop"])
+        self._refresh_results()
+        self._refresh_downloads()
+        return True
+
+    @staticmethod
+    def _clock(stamp: dt.datetime) -> str:
+        return stamp.astimezone().strftime("%H:%M")
+
+    def _fail(self, exc: Exception) -> None:
+        log.exception("JämKit: unexpected error")
+        self._status(self.T("save.not_saved", reason=f"{type(exc).__name__}: {exc}"), "error")
+
+    # -- results -----------------------------------------------------------------------
+    def group_answers(self):
+        return self.store.answers_frame(self.ctx["workshop"], self.ctx["organisation"])
+
+    def _refresh_results(self) -> None:
+        from kit import plots
+
+        lang = self.lang
+        answers = self.group_answers()
+        parts = [f"<h2>{H.e(self.T('results.heading'))}</h2>"]
+        if answers.empty or answers["score"].notna().sum() == 0:
+            parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.empty'))}</p>")
+            self.results.value = "".join(parts)
+            return
+        table = sc.summary_table(answers)
+        who = self.ctx["organisation"]
+        fig = plots.radar(table, lang=lang)
+        parts.append(H.figure(plots.png_bytes(fig), self.T("results.radar"),
+                              self.T("results.radar_alt", who=who)))
+        if table.loc[sc.TOTAL].drop(sc.CHANGE).notna().sum() >= 2:
+            fig = plots.totals(table, lang=lang)
+            parts.append(H.figure(plots.png_bytes(fig), self.T("results.totals"),
+                                  self.T("results.totals_alt", who=who)))
+        fig = plots.compare(table, lang=lang, group_label=who)
+        parts.append(H.figure(plots.png_bytes(fig), self.T("results.compare"),
+                              self.T("results.compare_alt", who=who)))
+        parts.append(f"<h3>{H.e(self.T('results.table'))}</h3>")
+        parts.append(H.summary_table(table, lang, self.T("results.table_caption")))
+        left_out = table.attrs.get("incomplete") or []
+        if left_out:
+            names = ", ".join(f"{occasion_label(occ, lang)} ({len(miss)})" for _, occ, miss in left_out)
+            parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.incomplete', list=names))}</p>")
+        self.results.value = "".join(parts)
+
+    # -- files -------------------------------------------------------------------------
+    def _refresh_downloads(self) -> None:
+        from kit.io.writers import kit_json, workbook_bytes
+
+        answers = self.group_answers()
+        if answers.empty:
+            self.files.downloads = []
+            return
+        stem = f"jamkit-{_slug(self.ctx['workshop'])}-{_slug(self.ctx['organisation'])}"
+        xlsx = workbook_bytes(answers, self.lang)
+        js = kit_json(answers, workshop=self.ctx["workshop"], organisation=self.ctx["organisation"])
+        downloads = [
+            {"label": self.T("files.xlsx"), "filename": f"{stem}.xlsx",
+             "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "b64": base64.b64encode(xlsx).decode("ascii")},
+            {"label": self.T("files.json"), "filename": f"{stem}.json", "mime": "application/json",
+             "b64": base64.b64encode(js).decode("ascii")},
+        ]
+        if downloads != self.files.downloads:
+            self.files.downloads = downloads
+
+    def _on_files_msg(self, _widget, msg, buffers) -> None:
+        if msg.get("event") == "upload" and buffers:
+            self.upload(str(msg.get("name") or "fil"), bytes(buffers[0]))
+
+    def upload(self, name: str, data: bytes) -> bool:
+        """Read a file of answers and add it to the store (all or nothing)."""
+        from kit.io.readers import read_kit_json, read_scores
+
+        try:
+            workshop = self.ctx["workshop"]
+            if name.lower().endswith(".json"):
+                doc = read_kit_json(name=name, data=data)
+                answers, workshop = doc["answers"], workshop or doc["workshop"]
+            else:
+                answers = read_scores(name, name=name, data=data)
+            if not workshop:
+                raise InputError(self.T("form.missing", field=self.T("form.workshop").lower()))
+            count = self.store.import_answers(workshop, answers)
+        except InputError as exc:
+            self.files.status = self.T("files.upload_failed", reason=str(exc))
+            self.files.status_kind = "error"
+            return False
+        except Exception as exc:
+            log.exception("JämKit: upload failed")
+            self.files.status = self.T("files.upload_failed", reason=f"{type(exc).__name__}: {exc}")
+            self.files.status_kind = "error"
+            return False
+        self.files.status = self.T("files.uploaded", count=len(answers), name=name)
+        self.files.status_kind = "saved"
+        organisations = list(dict.fromkeys(answers["organisation"]))
+        self.ctx["workshop"] = workshop
+        if self.ctx["organisation"] not in organisations:
+            self.ctx["organisation"] = organisations[0]
+        self.drafts.clear()
+        self._sync_context_widget()
+        self._load(was_complete=True)
+        return count > 0
+
+    def _sync_context_widget(self) -> None:
+        self.context.unobserve(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+        try:
+            for k, v in self._context_traits().items():
+                setattr(self.context, k, v)
+        finally:
+            self.context.observe(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+
+    # -- language ----------------------------------------------------------------------
+    def _on_shell_msg(self, _widget, msg, _buffers) -> None:
+        if msg.get("event") == "lang":
+            self.set_language(msg.get("lang"))
+        elif msg.get("event") == "back" and self.on_back:
+            self.on_back(self)
+
+    def set_language(self, lang) -> None:
+        """Rebuild every widget in another language, keeping all state (unsaved work too)."""
+        status = (self.savebar.status, self.savebar.status_kind)
+        self.lang = content.normalise_lang(lang)
+        self._build()
+        self._refresh_peers()
+        if self._complete_context():
+            self._refresh_results()
+            self._refresh_downloads()
+        if status[1] != "unsaved":
+            self._status("", "info")
+        self._mark_dirty()
+
+
+def self_assessment_app(**kwargs) -> SelfAssessmentApp:
+    return SelfAssessmentApp(**kwargs)

@@ -1,0 +1,90 @@
+"""The kit's own accessible widgets (anywidget), one JavaScript module for all of them.
+
+Stock ipywidgets lack accessible names for groups and chosen states; these components use
+native HTML (fieldset/legend radios, labels, details, a live status region) instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anywidget
+import traitlets as t
+
+HERE = Path(__file__).parent
+ESM = (HERE / "jamkit.js").read_text(encoding="utf-8")
+CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")
+
+
+class _Component(anywidget.AnyWidget):
+    _esm = ESM
+    _kind = t.Unicode().tag(sync=True)
+    strings = t.Dict().tag(sync=True)
+
+
+class Shell(_Component):
+    """The page header: brand, language switch, back link; sets the page language, title and
+    URL (so that a reload returns to the same place). Carries the kit's stylesheet."""
+
+    _css = CSS
+    _kind = t.Unicode("shell").tag(sync=True)
+    lang = t.Unicode("sv").tag(sync=True)
+    page_title = t.Unicode("JämKit").tag(sync=True)
+    query = t.Unicode(None, allow_none=True).tag(sync=True)
+    show_back = t.Bool(False).tag(sync=True)
+
+
+class ContextForm(_Component):
+    """Workshop, organisation, occasion and role: the place a participant works in."""
+
+    _kind = t.Unicode("context").tag(sync=True)
+    workshop = t.Unicode("").tag(sync=True)
+    organisation = t.Unicode("").tag(sync=True)
+    occasion = t.Unicode("uppstart").tag(sync=True)
+    role = t.Unicode("").tag(sync=True)
+    workshop_options = t.List(t.Unicode()).tag(sync=True)
+    organisation_options = t.List(t.Unicode()).tag(sync=True)
+    occasion_options = t.List(t.List()).tag(sync=True)
+    role_options = t.List(t.List()).tag(sync=True)
+    show_occasion = t.Bool(True).tag(sync=True)
+    show_role = t.Bool(True).tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+
+
+class MomentCard(_Component):
+    """One moment: title, explanation, roles and examples, the 1–4 scale, comment, actions."""
+
+    _kind = t.Unicode("moment").tag(sync=True)
+    number = t.Int(1).tag(sync=True)
+    value = t.Int(0).tag(sync=True)  # 0 = not chosen
+    comment = t.Unicode("").tag(sync=True)
+    actions = t.Unicode("").tag(sync=True)
+    peers = t.List(t.List()).tag(sync=True)  # [[role label, score], ...]
+    show_peers = t.Bool(False).tag(sync=True)
+
+
+class SaveBar(_Component):
+    """The bar fixed at the bottom: running total, save status (a live region), save button."""
+
+    _kind = t.Unicode("savebar").tag(sync=True)
+    total_text = t.Unicode("").tag(sync=True)
+    status = t.Unicode("").tag(sync=True)
+    status_kind = t.Unicode("info").tag(sync=True)
+    button_label = t.Unicode("Spara").tag(sync=True)
+    busy = t.Bool(False).tag(sync=True)
+
+
+class Files(_Component):
+    """Download links (data URLs made in the kernel) and an upload field."""
+
+    _kind = t.Unicode("files").tag(sync=True)
+    downloads = t.List(t.Dict()).tag(sync=True)
+    status = t.Unicode("").tag(sync=True)
+    status_kind = t.Unicode("info").tag(sync=True)
+
+
+class ModuleList(_Component):
+    """The start page's list of modules, each with an open button."""
+
+    _kind = t.Unicode("modules").tag(sync=True)
+    modules = t.List(t.Dict()).tag(sync=True)
