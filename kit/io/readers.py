@@ -65,6 +65,9 @@ def decode_text(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: filen är sparad som UTF-16. Spara den som CSV (UTF-8) "
                          "eller CSV (semikolonavgränsad) i Excel och försök igen.", source=name)
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: filen är ingen textfil. Spara den som CSV eller .xlsx i Excel "
+                         "och försök igen.", source=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

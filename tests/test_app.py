@@ -1,0 +1,129 @@
+"""The self-assessment and start apps driven from Python, as the browser's messages do."""
+
+import io
+
+import pytest
+
+from kit.domain import scores as sc
+from kit.io.readers import read_scores
+from kit.store import Store
+from kit.ui.selfassessment import SelfAssessmentApp
+from kit.ui.start import StartApp
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'app.sqlite'}")
+
+
+def fill(app, score_of, comment=""):
+    for m, card in app.cards.items():
+        card.value = score_of(m)
+        card.comment = comment
+
+
+def test_save_then_a_new_page_sees_everything(store):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    fill(app, lambda m: (m % 4) + 1, "vår kommentar")
+    app.cards[3].actions = "Utbildning för nämnden"
+    assert app.savebar.status_kind == "unsaved"
+    assert app.savebar.total_text.startswith("Summa: 25 av 40 (10 av 10")
+    assert app.save()
+    assert app.savebar.status.startswith("Sparat ") and app.savebar.status_kind == "saved"
+    again = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    assert [c.value for c in again.cards.values()] == [(m % 4) + 1 for m in sc.MOMENTS]
+    assert again.cards[3].actions == "Utbildning för nämnden"
+    assert again.savebar.status.startswith("Hämtade sparade svar")
+    assert "<img" in again.results.value and 'alt="Spindeldiagram' in again.results.value
+    assert [d["filename"] for d in again.files.downloads] == ["jamkit-kurs-orby.xlsx", "jamkit-kurs-orby.json"]
+
+
+def test_save_needs_the_whole_place_and_says_which_part_is_missing(store):
+    app = SelfAssessmentApp(workshop="Kurs", store=store)
+    fill(app, lambda m: 2)
+    assert not app.save()
+    assert "organisation" in app.context.error.lower() and "roll" in app.context.error.lower()
+    assert app.savebar.status_kind == "error" and store.count() == 0
+    # typing the missing parts keeps the scores already chosen
+    app.context.organisation = "Örby"
+    app.context.role = "strateg"
+    assert [c.value for c in app.cards.values()] == [2] * 10
+    assert app.save() and store.count() == 1
+
+
+def test_switching_role_keeps_unsaved_work_as_a_draft(store):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(app, lambda m: 3)
+    app.context.role = "politiker"
+    assert [c.value for c in app.cards.values()] == [0] * 10
+    app.context.role = "chef"
+    assert [c.value for c in app.cards.values()] == [3] * 10
+    assert app.savebar.status_kind == "unsaved"
+
+
+def test_consensus_shows_each_roles_saved_scores(store):
+    for role, score in (("politiker", 1), ("chef", 3)):
+        app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role=role, store=store)
+        fill(app, lambda m, s=score: s)
+        assert app.save()
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="konsensus", store=store)
+    assert app.cards[1].show_peers and app.cards[1].peers == [["Politiker", 1], ["Chef", 3]]
+    assert "Rollernas skattningar" in app.spread_note.value
+    fill(app, lambda m: 2)
+    assert app.save()
+    table = sc.summary_table(store.answers_frame("Kurs"))
+    assert table.loc["Totalt", "uppstart"] == 20.0  # the consensus wins over the roles' mean
+
+
+def test_language_switch_keeps_unsaved_answers(store):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(app, lambda m: 4)
+    app.set_language("en")
+    assert app.savebar.button_label == "Save" and app.cards[1].strings["more"] == "More about this moment"
+    assert [c.value for c in app.cards.values()] == [4] * 10
+    assert app.savebar.status == "Unsaved changes"
+    assert "lang=en" in app.shell.query
+
+
+def test_hostile_names_and_comments_are_escaped_in_every_html(store):
+    app = SelfAssessmentApp(workshop=HOSTILE, organisation=HOSTILE, role="konsensus", store=store)
+    fill(app, lambda m: 2, HOSTILE)
+    assert app.save()
+    assert HOSTILE not in app.results.value
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in app.results.value
+
+
+def test_download_uploads_back_and_bad_upload_writes_nothing(store, tmp_path):
+    import base64
+
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(app, lambda m: 2, "x")
+    assert app.save()
+    xlsx = base64.b64decode(app.files.downloads[0]["b64"])
+    js = base64.b64decode(app.files.downloads[1]["b64"])
+    assert len(read_scores("a.xlsx", name="a.xlsx", data=xlsx)) == 10
+    other = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    fresh = SelfAssessmentApp(workshop="Ny kurs", role="chef", store=other)
+    assert fresh.upload("jamkit.json", js)
+    assert fresh.files.status_kind == "saved" and "10 svar" in fresh.files.status
+    assert fresh.ctx["organisation"] == "Örby" and [c.value for c in fresh.cards.values()] == [2] * 10
+    before = other.count()
+    assert not fresh.upload("trasig.xlsx", xlsx[:100])
+    assert fresh.files.status_kind == "error" and "trasig.xlsx" in fresh.files.status
+    bad_csv = "organisation;tillfälle;moment;poäng\nÖrby;uppstart;1;3\nÖrby;uppstart;2;7\n".encode("cp1252")
+    assert not fresh.upload("svar.csv", bad_csv)
+    assert "rad 3" in fresh.files.status and other.count() == before
+
+
+def test_start_page_opens_the_module_in_the_same_page(store):
+    start = StartApp({"lang": "sv", "workshop": "Kurs", "group": "Örby"}, store=store)
+    start.open("sjalvskattning")
+    assert start.module.ctx["workshop"] == "Kurs" and start.module.ctx["organisation"] == "Örby"
+    assert start.widget.children[0] is start.module.shell
+    assert start.module.shell.query.startswith("module=sjalvskattning")
+    start.module.on_back(start.module)
+    assert "Välkommen" in start.widget.children[1].value
+    direct = StartApp({"module": "sjalvskattning", "lang": "en"}, store=store)
+    assert direct.module is not None and direct.module.lang == "en"
