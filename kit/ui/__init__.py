@@ -1,0 +1,1 @@
+"""User interface: the kit's widgets and the apps composed from them."""
