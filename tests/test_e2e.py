@@ -127,6 +127,17 @@ def test_self_assessment_two_roles_and_consensus_end_to_end(page, voila_server, 
 
     store = Store(voila_server.db_url)
     assert store.count() == 3
+
+    # the downloaded file uploads again, e.g. into a new workshop on another machine
+    workshop = page.get_by_label("Workshop", exact=True)
+    workshop.fill("E2E-kopia")
+    workshop.press("Enter")
+    expect(page).to_have_url(re.compile("workshop=E2E-kopia"), timeout=TIMEOUT)
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.locator(".jk-files .jk-status")).to_have_text(re.compile(f"Läste in 30 svar från {path.name}"),
+                                                              timeout=TIMEOUT)
+    assert checked_values(page) == CONSENSUS
+    assert store.answers_frame("E2E-kopia").shape[0] == 30
     store.dispose()
     assert page.js_errors == []
 
