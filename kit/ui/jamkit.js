@@ -26,6 +26,14 @@ function fmt(template, values) {
   return String(template).replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : `{${k}}`));
 }
 
+// A status line: a symbol as well as a colour, so the kind never rests on colour alone.
+const STATUS_ICONS = { saved: "✓ ", unsaved: "● ", error: "⚠ ", busy: "… ", info: "" };
+function showStatus(node, model) {
+  const kind = model.get("status_kind");
+  node.textContent = model.get("status") ? (STATUS_ICONS[kind] || "") + model.get("status") : "";
+  node.className = `jk-status jk-status-${kind}`;
+}
+
 // ---------------------------------------------------------------- shell (page header)
 function renderShell({ model, el }) {
   const header = h("header", { class: "jk-header" });
@@ -227,12 +235,9 @@ function renderSaveBar({ model, el }) {
   const bar = h("div", { class: "jk-savebar" },
     h("div", { class: "jk-savebar-inner" }, h("div", { class: "jk-savebar-text" }, total, status), button));
   el.append(bar);
-  const icons = { saved: "✓ ", unsaved: "● ", error: "⚠ ", busy: "… ", info: "" };
   const sync = () => {
     total.textContent = model.get("total_text");
-    const kind = model.get("status_kind");
-    status.textContent = model.get("status") ? (icons[kind] || "") + model.get("status") : "";
-    status.className = `jk-status jk-status-${kind}`;
+    showStatus(status, model);
     button.textContent = model.get("button_label");
     // aria-disabled, not disabled: a disabled button would drop the keyboard focus
     button.setAttribute("aria-disabled", model.get("busy") ? "true" : "false");
@@ -262,11 +267,7 @@ function renderFiles({ model, el }) {
     links.replaceChildren(...model.get("downloads").map(({ label: text, filename, mime, b64 }) =>
       h("a", { class: "jk-button", href: `data:${mime};base64,${b64}`, download: filename, text })));
   };
-  const drawStatus = () => {
-    const kind = model.get("status_kind");
-    status.textContent = model.get("status") ? (kind === "error" ? "⚠ " : "✓ ") + model.get("status") : "";
-    status.className = `jk-status jk-status-${kind}`;
-  };
+  const drawStatus = () => showStatus(status, model);
   drawLinks();
   drawStatus();
   model.on("change:downloads", drawLinks);
