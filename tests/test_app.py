@@ -40,6 +40,19 @@ def test_save_then_a_new_page_sees_everything(store):
     assert [d["filename"] for d in again.files.downloads] == ["jamkit-kurs-orby.xlsx", "jamkit-kurs-orby.json"]
 
 
+def test_results_show_modellkonceptets_published_totals(store):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    for html in (app.results.value,):  # shown even before anything is saved
+        assert "Tabell 1" in html and "Tabell 2" in html
+    fill(app, lambda m: 2)
+    assert app.save()
+    html = app.results.value
+    for total in ("17,8", "19,8", "23,9", "28,5", "10,8", "22,0", "25,0", "27,8", "31,0", "9,0"):
+        assert f"<td>{total}</td>" in html, total
+    app.set_language("en")
+    assert "<td>17.8</td>" in app.results.value and "<td>31.0</td>" in app.results.value
+
+
 def test_save_needs_the_whole_place_and_says_which_part_is_missing(store):
     app = SelfAssessmentApp(workshop="Kurs", store=store)
     fill(app, lambda m: 2)

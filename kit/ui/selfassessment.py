@@ -379,7 +379,7 @@ class SelfAssessmentApp:
         parts = [f"<h2>{H.e(self.T('results.heading'))}</h2>"]
         if answers.empty or answers["score"].notna().sum() == 0:
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.empty'))}</p>")
-            self.results.value = "".join(parts)
+            self.results.value = "".join(parts) + self._reference_html()
             return
         table = sc.summary_table(answers)
         who = self.ctx["organisation"]
@@ -399,7 +399,18 @@ class SelfAssessmentApp:
         if left_out:
             names = ", ".join(f"{occasion_label(occ, lang)} ({len(miss)})" for _, occ, miss in left_out)
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.incomplete', list=names))}</p>")
-        self.results.value = "".join(parts)
+        self.results.value = "".join(parts) + self._reference_html()
+
+    def _reference_html(self) -> str:
+        """Modellkonceptet 2020–2022's published Tabell 1 and 2, as published."""
+        from kit.reference import SOURCE, published_table
+
+        tables = "".join(
+            H.summary_table(published_table(which), self.lang, self.T(f"results.{which}"))
+            for which in ("participants", "mentors"))
+        return (f"<details class=\"jk-details\"><summary>{H.e(self.T('results.reference'))}</summary>"
+                f"<p>{H.e(self.T('results.reference_help'))}</p>{tables}"
+                f"<p class=\"jk-source\">{H.e(self.T('sa.source', source=SOURCE))}</p></details>")
 
     # -- files -------------------------------------------------------------------------
     def _refresh_downloads(self) -> None:
