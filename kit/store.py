@@ -23,6 +23,8 @@ from kit.errors import InputError
 
 ENV_URL = "JAMKIT_DB_URL"
 SELF_ASSESSMENT = "självskattning"
+WORKSHOP = "workshop"  # a workshop's settings: name, language, occasions, facilitator key hash
+GROUP = "grupp"        # a group's record in a workshop: its key hash, or a deletion
 
 metadata = sa.MetaData()
 revisions = sa.Table(
@@ -86,7 +88,7 @@ class Store:
             if self.url in ("sqlite://", "sqlite:///:memory:"):
                 kwargs["poolclass"] = sa.pool.StaticPool
         else:
-            kwargs["pool_pre_ping"] = True
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
         self.engine = sa.create_engine(self.url, **kwargs)
         if self.url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -125,6 +127,77 @@ class Store:
                  .order_by(cols.id))
         with self.engine.connect() as conn:
             return [Revision(r.id, _aware(r.saved_at), json.loads(r.payload)) for r in conn.execute(query)]
+
+    # -- workshops and groups (records in the same append-only log) -----------------------
+    def _latest_payload(self, workshop: str, module: str, group: str = "") -> dict | None:
+        cols = revisions.c
+        query = (sa.select(cols.payload)
+                 .where(cols.workshop == workshop, cols.module == module, cols.grp == group,
+                        cols.occasion == "", cols.role == "")
+                 .order_by(cols.id.desc()).limit(1))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return json.loads(row.payload) if row else None
+
+    def save_workshop(self, name, *, lang: str = "sv", occasions: list | None = None,
+                      facilitator_key_hash: str, **extra) -> Revision:
+        """Create or change a workshop (a new revision of its settings)."""
+        name = sc.parse_name(name, "workshop")
+        occasions = occasions or [{"key": o, "date": ""} for o in sc.DEFAULT_OCCASIONS]
+        payload = {"name": name, "lang": lang, "occasions": occasions,
+                   "facilitator_key_hash": facilitator_key_hash, **extra}
+        return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="",
+                           version="", payload=payload)
+
+    def workshop_record(self, name) -> dict | None:
+        """The workshop's current settings, or ``None`` if it has none or was deleted."""
+        record = self._latest_payload(str(name or ""), WORKSHOP)
+        return None if not record or record.get("deleted") else record
+
+    def group_record(self, workshop, group) -> dict | None:
+        """The group's record (``{"key_hash": ...}``), ``None`` if unclaimed; deleted → ``{"deleted": True}``."""
+        return self._latest_payload(str(workshop or ""), GROUP, str(group or ""))
+
+    def claim_group(self, workshop, group, key_hash: str) -> Revision:
+        """Protect a group's name in a workshop with a key (only its hash is stored)."""
+        workshop = sc.parse_name(workshop, "workshop")
+        group = sc.parse_name(group, "organisation")
+        return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
+                           version="", payload={"key_hash": key_hash})
+
+    def delete_group(self, workshop, group) -> Revision:
+        """Hide a group from the workshop. Its answers stay in the log; :meth:`restore_group` undoes."""
+        previous = self.group_record(workshop, group) or {}
+        return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
+                           version="", payload={"deleted": True, "previous": previous})
+
+    def restore_group(self, workshop, group) -> Revision:
+        previous = (self.group_record(workshop, group) or {}).get("previous") or {}
+        return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
+                           version="", payload=previous)
+
+    def deleted_groups(self, workshop) -> set[str]:
+        latest = self._latest_ids(workshop=workshop, module=GROUP)
+        cols = revisions.c
+        query = sa.select(cols.grp, cols.payload).join(latest, latest.c.id == cols.id)
+        with self.engine.connect() as conn:
+            return {r.grp for r in conn.execute(query) if json.loads(r.payload).get("deleted")}
+
+    def saved_overview(self, workshop) -> pd.DataFrame:
+        """When each group last saved, per occasion and role: columns organisation, occasion,
+        role ("" = consensus), saved_at, scored (how many moments have a score)."""
+        latest = self._latest_ids(workshop=workshop, module=SELF_ASSESSMENT)
+        cols = revisions.c
+        query = (sa.select(cols.grp, cols.occasion, cols.role, cols.saved_at, cols.payload)
+                 .join(latest, latest.c.id == cols.id).order_by(cols.grp))
+        hidden = self.deleted_groups(workshop)
+        with self.engine.connect() as conn:
+            rows = [{"organisation": r.grp, "occasion": r.occasion, "role": r.role,
+                     "saved_at": _aware(r.saved_at),
+                     "scored": sum(1 for a in json.loads(r.payload).get("answers", {}).values()
+                                   if a.get("score"))}
+                    for r in conn.execute(query) if r.grp not in hidden]
+        return pd.DataFrame(rows, columns=["organisation", "occasion", "role", "saved_at", "scored"])
 
     # -- self-assessment ---------------------------------------------------------------
     def save_answers(self, workshop, group, occasion, role, answers: dict,
@@ -180,8 +253,11 @@ class Store:
         query = (sa.select(cols.grp, cols.occasion, cols.role, cols.version, cols.payload)
                  .join(latest, latest.c.id == cols.id).order_by(cols.id))
         rows = []
+        hidden = self.deleted_groups(workshop)
         with self.engine.connect() as conn:
             for r in conn.execute(query):
+                if r.grp in hidden:
+                    continue
                 for moment, a in json.loads(r.payload).get("answers", {}).items():
                     rows.append(sc.Answer(r.grp, r.occasion, int(moment), a.get("score"),
                                           r.role or None, a.get("comment") or "",
@@ -211,9 +287,12 @@ class Store:
             return sorted(r[0] for r in conn.execute(sa.select(revisions.c.workshop).distinct()))
 
     def groups(self, workshop: str) -> list[str]:
-        query = sa.select(revisions.c.grp).where(revisions.c.workshop == workshop).distinct()
+        """The groups of a workshop (added by the facilitator or saved by themselves)."""
+        query = (sa.select(revisions.c.grp).where(revisions.c.workshop == workshop,
+                                                  revisions.c.grp != "").distinct())
+        hidden = self.deleted_groups(workshop)
         with self.engine.connect() as conn:
-            return sorted(r[0] for r in conn.execute(query))
+            return sorted(r[0] for r in conn.execute(query) if r[0] not in hidden)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
