@@ -73,7 +73,7 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
     if title:
         ax.set_title(title, pad=18)
     if ax.lines:
-        ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.12), frameon=False)
+        fig.legend(loc="outside lower center", ncols=min(len(ax.lines), 4), frameon=False)
     _style(fig, large)
     return fig
 
@@ -146,3 +146,107 @@ def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def moment_bars(table, lang: str = "sv", title: str | None = None, large: bool = False) -> Figure:
+    """The group means per moment as bars, one bar per occasion (hatched differently)."""
+    occasions = [c for c in table.columns if c != sc.CHANGE]
+    fig = Figure(figsize=(12, 7) if large else (8, 5.2), layout="constrained")
+    ax = fig.add_subplot()
+    xs = np.arange(len(sc.MOMENTS))
+    width = 0.8 / max(len(occasions), 1)
+    for i, occ in enumerate(occasions):
+        values = [table.loc[m, occ] for m in sc.MOMENTS]
+        vals = [float(v) if v == v else 0.0 for v in values]
+        ax.bar(xs + i * width, vals, width=width, color=PALETTE[i % 8], hatch=HATCHES[i % 6],
+               edgecolor="#333333", linewidth=0.5, label=_occ_label(occ, lang))
+    ax.set_xticks(xs + width * (len(occasions) - 1) / 2, [str(m) for m in sc.MOMENTS])
+    ax.set_xlabel(content.text("table.moment", lang))
+    ax.set_ylim(0, 4)
+    ax.set_yticks([1, 2, 3, 4])
+    ax.set_ylabel(content.text("results.score_axis", lang))
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(len(occasions), 4), frameon=False)
+    if title:
+        ax.set_title(title)
+    _style(fig, large)
+    return fig
+
+
+def distribution(per_org, occasion: str, lang: str = "sv", title: str | None = None,
+                 large: bool = False) -> Figure:
+    """How many organisations stand at 1, 2, 3 and 4 on each moment at one occasion.
+
+    A four-point scale has no neutral middle, so the bars are stacked from 1 to 4 (not split
+    around a midpoint); each segment is labelled with its count, and the four levels differ by
+    hatch as well as colour. An organisation whose roles disagree (a mean such as 2.5) is
+    counted at its rounded-half-up score.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    part = per_org[per_org["occasion"] == occasion]
+    fig = Figure(figsize=(12, 7.5) if large else (8, 6), layout="constrained")
+    ax = fig.add_subplot()
+    names = short_names(lang)
+    ys = np.arange(len(sc.MOMENTS))
+    counts = np.zeros((len(sc.MOMENTS), 4))
+    for row in part.itertuples():
+        level = int(Decimal(repr(float(row.score))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        counts[int(row.moment) - 1, min(max(level, 1), 4) - 1] += 1
+    colours = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
+    left = np.zeros(len(sc.MOMENTS))
+    for k in range(4):
+        bars = ax.barh(ys, counts[:, k], left=left, color=colours[k], hatch=HATCHES[k],
+                       edgecolor="#333333", linewidth=0.5,
+                       label=f"{k + 1} – {content.text(f'scale.{k + 1}', lang)}")
+        ax.bar_label(bars, labels=[str(int(c)) if c else "" for c in counts[:, k]], label_type="center",
+                     fontsize=12 if large else 9, color="black" if k in (1, 2) else "white")
+        left += counts[:, k]
+    ax.set_yticks(ys, names)
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(content.text("overview.organisations", lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)
+    ax.set_title(title or _occ_label(occasion, lang))
+    _style(fig, large)
+    return fig
+
+
+def organisation_lines(totals, lang: str = "sv", title: str | None = None, large: bool = False,
+                       anonymous: bool = False) -> Figure:
+    """Each organisation's total over occasions (one line each; names or letters)."""
+    fig = Figure(figsize=(12, 6.5) if large else (8, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    occasions = list(totals.columns)
+    xs = list(range(len(occasions)))
+    for i, (org, row) in enumerate(totals.iterrows()):
+        label = anonymous_label(i) if anonymous else str(org)
+        ax.plot(xs, [float(v) for v in row], color=PALETTE[i % 8], marker=MARKERS[i % 8],
+                linestyle=LINESTYLES[i % 8], linewidth=2, label=label)
+    ax.set_xticks(xs, [_occ_label(o, lang) for o in occasions])
+    ax.set_ylim(10, 40)
+    ax.set_ylabel(content.text("results.total_axis", lang))
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(totals):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if title:
+        ax.set_title(title)
+    _style(fig, large)
+    return fig
+
+
+def anonymous_label(i: int) -> str:
+    """'Organisation A', 'B', … for anonymous mode (the order is not the names' order).
+
+    >>> anonymous_label(0), anonymous_label(27)
+    ('A', 'AB')
+    """
+    letters = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
