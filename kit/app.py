@@ -55,3 +55,12 @@ def self_assessment(**overrides):
                             occasion=p.get("occasion", "uppstart"), role=p.get("role", ""))
     _display(app.widget)
     return app
+
+
+def facilitator(**overrides):
+    """The facilitator's app on its own."""
+    from kit.ui.facilitator import FacilitatorApp
+
+    app = FacilitatorApp(query_params() | overrides)
+    _display(app.widget)
+    return app

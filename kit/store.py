@@ -158,12 +158,14 @@ class Store:
         """The group's record (``{"key_hash": ...}``), ``None`` if unclaimed; deleted → ``{"deleted": True}``."""
         return self._latest_payload(str(workshop or ""), GROUP, str(group or ""))
 
-    def claim_group(self, workshop, group, key_hash: str) -> Revision:
-        """Protect a group's name in a workshop with a key (only its hash is stored)."""
+    def claim_group(self, workshop, group, key_hash: str, key: str | None = None) -> Revision:
+        """Protect a group's name in a workshop with a key. Only its hash is needed; a group the
+        facilitator adds also keeps ``key``, so that its join link can be shown again."""
         workshop = sc.parse_name(workshop, "workshop")
         group = sc.parse_name(group, "organisation")
+        payload = {"key_hash": key_hash} | ({"key": key} if key else {})
         return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
-                           version="", payload={"key_hash": key_hash})
+                           version="", payload=payload)
 
     def delete_group(self, workshop, group) -> Revision:
         """Hide a group from the workshop. Its answers stay in the log; :meth:`restore_group` undoes."""

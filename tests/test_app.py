@@ -1,6 +1,6 @@
 """The self-assessment and start apps driven from Python, as the browser's messages do."""
 
-import io
+import re
 
 import pytest
 
@@ -32,7 +32,16 @@ def test_save_then_a_new_page_sees_everything(store):
     assert app.savebar.total_text.startswith("Summa: 25 av 40 (10 av 10")
     assert app.save()
     assert app.savebar.status.startswith("Sparat ") and app.savebar.status_kind == "saved"
-    again = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    assert re.fullmatch(r"[2-9A-Z]{8}", app.gkey) and f"gkey={app.gkey}" in app.shell.query
+    assert app.gkey[:4] in app.key_box.value  # the key is shown to the group once
+    stranger = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    assert [c.value for c in stranger.cards.values()] == [0] * 10  # nothing shown without the key
+    assert stranger.context.show_key and "skyddad" in stranger.savebar.status
+    assert not stranger.save() and len(store.history("Kurs", "Örby", "uppstart", "chef")) == 1
+    stranger.context.key = app.gkey.lower()  # typed from a note: case and dashes do not matter
+    assert [c.value for c in stranger.cards.values()] == [(m % 4) + 1 for m in sc.MOMENTS]
+    again = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef",
+                              store=store, group_key=app.gkey)
     assert [c.value for c in again.cards.values()] == [(m % 4) + 1 for m in sc.MOMENTS]
     assert again.cards[3].actions == "Utbildning för nämnden"
     assert again.savebar.status.startswith("Hämtade sparade svar")
@@ -63,7 +72,7 @@ def test_save_needs_the_whole_place_and_says_which_part_is_missing(store):
     app.context.organisation = "Örby"
     app.context.role = "strateg"
     assert [c.value for c in app.cards.values()] == [2] * 10
-    assert app.save() and store.count() == 1
+    assert app.save() and len(store.history("Kurs", "Örby", "uppstart", "strateg")) == 1
 
 
 def test_switching_role_keeps_unsaved_work_as_a_draft(store):
@@ -77,11 +86,13 @@ def test_switching_role_keeps_unsaved_work_as_a_draft(store):
 
 
 def test_consensus_shows_each_roles_saved_scores(store):
-    for role, score in (("politiker", 1), ("chef", 3)):
-        app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role=role, store=store)
+    key = ""
+    for role, score in (("politiker", 1), ("chef", 3)):  # two tablets, the second via the group's link
+        app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role=role, store=store, group_key=key)
         fill(app, lambda m, s=score: s)
         assert app.save()
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="konsensus", store=store)
+        key = app.gkey
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="konsensus", store=store, group_key=key)
     assert app.cards[1].show_peers and app.cards[1].peers == [["Politiker", 1], ["Chef", 3]]
     assert "Rollernas skattningar" in app.spread_note.value
     fill(app, lambda m: 2)
@@ -128,6 +139,28 @@ def test_download_uploads_back_and_bad_upload_writes_nothing(store, tmp_path):
     bad_csv = "organisation;tillfälle;moment;poäng\nÖrby;uppstart;1;3\nÖrby;uppstart;2;7\n".encode("cp1252")
     assert not fresh.upload("svar.csv", bad_csv)
     assert "rad 3" in fresh.files.status and other.count() == before
+
+
+def test_a_group_removed_by_the_facilitator_cannot_be_written(store):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(app, lambda m: 2)
+    assert app.save()
+    store.delete_group("Kurs", "Örby")
+    fill(app, lambda m: 3)
+    assert not app.save() and "tagit bort" in app.savebar.status
+
+
+def test_upload_refuses_a_file_for_another_groups_protected_name(store, tmp_path):
+    import base64
+
+    owner = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(owner, lambda m: 2)
+    assert owner.save()
+    data = base64.b64decode(owner.files.downloads[1]["b64"])
+    intruder = SelfAssessmentApp(workshop="Kurs", organisation="Annan", role="chef", store=store)
+    before = store.count()
+    assert not intruder.upload("jamkit.json", data)
+    assert "skyddad" in intruder.files.status and store.count() == before
 
 
 def test_start_page_opens_the_module_in_the_same_page(store):

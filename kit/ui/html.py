@@ -42,3 +42,18 @@ def summary_table(table: pd.DataFrame, lang: str, caption: str) -> str:
     return (f'<div class="jk-table-wrap"><table class="jk-table"><caption>{e(caption)}</caption>'
             f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{head}</tr>'
             f'</thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
+    """The number of organisations behind each mean, as an HTML table."""
+    from kit.io.writers import occasion_label
+
+    heads = "".join(f'<th scope="col">{e(occasion_label(c, lang))}</th>' for c in counts.columns)
+    rows = []
+    for i, row in counts.iterrows():
+        label = content.text("table.total", lang) if i == sc.TOTAL else i
+        cells = "".join(f"<td>{int(v)}</td>" for v in row)
+        rows.append(f'<tr><th scope="row">{e(label)}</th>{cells}</tr>')
+    return (f'<div class="jk-table-wrap"><table class="jk-table"><caption>{e(caption)}</caption>'
+            f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{heads}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')

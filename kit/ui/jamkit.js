@@ -64,6 +64,108 @@ function renderShell({ model, el }) {
   };
   apply();
   model.on("change", apply);
+  const base = window.location.href.split("?")[0].replace(/[^/]*$/, "");
+  if (model.get("base_url") !== base) { model.set("base_url", base); model.save_changes(); }
+}
+
+// ---------------------------------------------------------------- generic form
+// fields: [{name, label, type: text|password|select|date, options: [[value, label]], value,
+//           placeholder, help}]; submit sends {event: "submit", values}.
+function renderForm({ model, el }) {
+  const id = uid("form");
+  const form = h("form", { class: "jk-form", novalidate: true });
+  el.append(form);
+  const build = () => {
+    const fields = model.get("fields").map((f) => {
+      const fid = `${id}-${f.name}`;
+      let input;
+      if (f.type === "select") {
+        input = h("select", { id: fid, name: f.name, class: "jk-input" },
+          ...(f.options || []).map(([v, l]) => {
+            const o = h("option", { value: v, text: l });
+            o.selected = v === f.value;
+            return o;
+          }));
+      } else {
+        input = h("input", { id: fid, name: f.name, class: "jk-input", type: f.type || "text",
+          placeholder: f.placeholder || null, autocomplete: "off", maxlength: 200,
+          "aria-describedby": f.help ? `${fid}-help` : null });
+        input.value = f.value || "";
+      }
+      return h("div", { class: "jk-field" },
+        h("label", { for: fid, class: "jk-label", text: f.label }), input,
+        f.help ? h("p", { id: `${fid}-help`, class: "jk-muted jk-help", text: f.help }) : null);
+    });
+    form.replaceChildren(h("div", { class: "jk-fields" }, ...fields),
+      h("p", { class: "jk-error", role: "alert", text: model.get("error") || "" }),
+      model.get("auto") ? null
+        : h("button", { type: "submit", class: "jk-button jk-button-primary", text: model.get("submit_label") }));
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const values = {};
+    for (const f of model.get("fields")) values[f.name] = form.elements[f.name].value;
+    model.send({ event: "submit", values });
+  });
+  form.addEventListener("change", () => {
+    if (model.get("auto")) form.requestSubmit();
+  });
+  build();
+  model.on("change:fields", build);
+  model.on("change:submit_label", build);
+  model.on("change:error", () => { form.querySelector(".jk-error").textContent = model.get("error") || ""; });
+}
+
+// ---------------------------------------------------------------- switches (checkboxes)
+function renderSwitches({ model, el }) {
+  const id = uid("sw");
+  const box = h("div", { class: "jk-switches" });
+  el.append(box);
+  const build = () => {
+    box.replaceChildren(...model.get("items").map(({ name, label }) => {
+      const input = h("input", { type: "checkbox", id: `${id}-${name}`, name, class: "jk-check" });
+      input.checked = !!model.get("values")[name];
+      input.addEventListener("change", () => {
+        model.set("values", { ...model.get("values"), [name]: input.checked });
+        model.save_changes();
+      });
+      return h("span", { class: "jk-switch" }, input, h("label", { for: input.id, text: label }));
+    }));
+  };
+  build();
+  model.on("change", build);
+}
+
+// ---------------------------------------------------------------- ticker (live refresh)
+function renderTicker({ model, el }) {
+  const text = h("p", { class: "jk-muted jk-ticker-text" });
+  const button = h("button", { type: "button", class: "jk-button jk-button-quiet",
+    onclick: () => model.send({ event: "tick", manual: true }) });
+  el.append(h("div", { class: "jk-ticker" }, text, button));
+  const sync = () => { text.textContent = model.get("text"); button.textContent = model.get("button_label"); };
+  sync();
+  model.on("change", sync);
+  const timer = setInterval(() => {
+    if (!el.isConnected) { clearInterval(timer); return; }
+    if (document.visibilityState === "visible" && model.get("seconds") > 0) model.send({ event: "tick" });
+  }, Math.max(2, model.get("seconds")) * 1000);
+}
+
+// ---------------------------------------------------------------- join links with QR codes
+function renderLinks({ model, el }) {
+  const list = h("ul", { class: "jk-links" });
+  el.append(list);
+  const sync = () => {
+    list.replaceChildren(...model.get("links").map(({ label, url, qr, alt, note }) =>
+      h("li", { class: "jk-link-card" },
+        qr ? h("img", { src: qr, alt, class: "jk-qr", width: 132, height: 132 }) : null,
+        h("div", { class: "jk-link-text" },
+          h("p", { class: "jk-link-label", text: label }),
+          h("a", { href: url, class: "jk-url", text: url, target: "_blank", rel: "noopener" }),
+          note ? h("p", { class: "jk-muted", text: note }) : null))));
+  };
+  sync();
+  model.on("change", sync);
 }
 
 // ---------------------------------------------------------------- context form
@@ -112,6 +214,14 @@ function renderContext({ model, el }) {
         h("label", { for: select.id, class: "jk-label", text: S.occasion }), select));
     }
     if (model.get("show_role")) fields.push(roles);
+    if (model.get("show_key")) {
+      const key = h("input", { id: `${id}-key`, class: "jk-input", type: "text", name: "key",
+        autocomplete: "off", autocapitalize: "characters", spellcheck: "false", maxlength: 20 });
+      key.value = model.get("key") || "";
+      key.addEventListener("change", () => { model.set("key", key.value); model.save_changes(); });
+      fields.push(h("div", { class: "jk-field" },
+        h("label", { for: key.id, class: "jk-label", text: S.key }), key));
+    }
     root.replaceChildren(
       h("div", { class: "jk-fields" }, ...fields),
       h("p", { class: "jk-error", role: "alert", text: model.get("error") || "" }),
@@ -119,7 +229,7 @@ function renderContext({ model, el }) {
   };
   build();
   for (const name of ["strings", "occasion_options", "role_options", "workshop_options",
-    "organisation_options", "show_role", "show_occasion"]) {
+    "organisation_options", "show_role", "show_occasion", "show_key"]) {
     model.on(`change:${name}`, build);
   }
   model.on("change:error", () => {
@@ -300,6 +410,7 @@ function renderModules({ model, el }) {
 const RENDERERS = {
   shell: renderShell, context: renderContext, moment: renderMoment,
   savebar: renderSaveBar, files: renderFiles, modules: renderModules,
+  form: renderForm, switches: renderSwitches, ticker: renderTicker, links: renderLinks,
 };
 
 function render(args) {

@@ -15,6 +15,7 @@ import re
 import ipywidgets as w
 
 from kit import content
+from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError
 from kit.io.writers import occasion_label
@@ -77,7 +78,7 @@ def shell_strings(lang: str) -> dict:
 
 def context_strings(lang: str) -> dict:
     keys = ("workshop", "workshop_placeholder", "organisation", "organisation_placeholder",
-            "occasion", "role")
+            "occasion", "role", "key")
     return {k: content.text(f"form.{k}", lang) for k in keys}
 
 
@@ -85,7 +86,7 @@ class SelfAssessmentApp:
     """The app's state and widgets. ``app.widget`` is what a page displays."""
 
     def __init__(self, lang="sv", workshop="", organisation="", occasion="uppstart", role="",
-                 store=None, on_back=None, on_query=None):
+                 store=None, on_back=None, on_query=None, group_key=""):
         from kit.store import default_store
 
         self.store = store or default_store()
@@ -97,6 +98,8 @@ class SelfAssessmentApp:
         self.answers = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
         self.saved = None  # the answers as last saved or loaded, for "unsaved" status
         self.drafts: dict[tuple, dict] = {}
+        self.gkey = access.normalise_key(group_key)
+        self.key_notice = ""
         self.widget = w.VBox()
         self.widget.add_class("jk-app")
         self._build()
@@ -132,6 +135,24 @@ class SelfAssessmentApp:
     def _store_role(self):
         return None if self.ctx["role"] == CONSENSUS else self.ctx["role"]
 
+    def _group_state(self) -> str:
+        """'open' (no key needed, or the right one held), 'locked' or 'deleted'."""
+        if not (self.ctx["workshop"] and self.ctx["organisation"]):
+            return "open"
+        record = self.store.group_record(self.ctx["workshop"], self.ctx["organisation"])
+        if record and record.get("deleted"):
+            return "deleted"
+        return "open" if access.may_use_group(record, self.gkey) else "locked"
+
+    def _claim_if_new(self, group: str) -> None:
+        """A group saving under a new name gets a key (the one it already has, or a new one)."""
+        if self.store.group_record(self.ctx["workshop"], group) is None:
+            if not self.gkey:
+                self.gkey = access.normalise_key(access.new_group_key())
+                shown = f"{self.gkey[:4]}-{self.gkey[4:]}"
+                self.key_notice = self.T("sa.key_created", code=shown)
+            self.store.claim_group(self.ctx["workshop"], group, access.hash_key(self.gkey))
+
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
         lang = self.lang
@@ -141,9 +162,10 @@ class SelfAssessmentApp:
         heading = _html(f"<h1>{H.e(self.T('sa.heading'))}</h1><p class=\"jk-lead\">"
                         f"{H.e(self.T('sa.subheading', period=content.text('checklist.period', lang)))}</p>")
         self.context = ContextForm(strings=context_strings(lang), **self._context_traits())
-        self.context.observe(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+        self.context.observe(self._on_context, names=["workshop", "organisation", "occasion", "role", "key"])
+        self.key_box = _html("")
         who = _box([_html(f"<h2>{H.e(self.T('sa.who'))}</h2><p>{H.e(self.T('sa.who_help'))}</p>"),
-                    self.context], "jk-section")
+                    self.context, self.key_box], "jk-section")
         how = _html(
             f"<details class=\"jk-details jk-note\"><summary>{H.e(self.T('sa.how'))}</summary>"
             f"<p>{H.e(content.text('checklist.scale_note', lang))}</p>"
@@ -176,7 +198,7 @@ class SelfAssessmentApp:
             occasions.append(self.ctx["occasion"])
         role_options = [[k, content.text(f"role_one.{k}", self.lang)] for k in ROLE_KEYS]
         return {"workshop": self.ctx["workshop"], "organisation": self.ctx["organisation"],
-                "occasion": self.ctx["occasion"], "role": self.ctx["role"],
+                "occasion": self.ctx["occasion"], "role": self.ctx["role"], "key": self.gkey,
                 "workshop_options": workshops, "organisation_options": groups,
                 "occasion_options": [[o, occasion_label(o, self.lang)] for o in occasions],
                 "role_options": role_options}
@@ -185,8 +207,8 @@ class SelfAssessmentApp:
         from urllib.parse import urlencode
 
         params = {"lang": self.lang, "workshop": self.ctx["workshop"],
-                  "group": self.ctx["organisation"], "occasion": self.ctx["occasion"],
-                  "role": self.ctx["role"]}
+                  "group": self.ctx["organisation"], "gkey": self.gkey,
+                  "occasion": self.ctx["occasion"], "role": self.ctx["role"]}
         if self.on_query:
             return self.on_query(params)
         return urlencode({k: v for k, v in params.items() if v})
@@ -242,9 +264,15 @@ class SelfAssessmentApp:
 
     # -- context -----------------------------------------------------------------------
     def _on_context(self, change) -> None:
+        if getattr(self, "_syncing", False):
+            return
         try:
             name = change["name"]
             value = change["new"] or ""
+            if name == "key":
+                self.gkey = access.normalise_key(value)
+                self._load(was_complete=True)
+                return
             if name == "role":
                 value = self._role_or_blank(value)
             elif name == "occasion":
@@ -267,6 +295,17 @@ class SelfAssessmentApp:
         self.shell.query = self._query()
         self.results.value = ""
         saved = None
+        state = self._group_state()
+        self._show_key_state(state)
+        if state != "open":
+            self.answers = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
+            self.saved = {}
+            self._fill_cards()
+            self._refresh_total()
+            self._refresh_peers()
+            self.files.downloads = []
+            self._status(self.T(f"sa.{state}", group=self.ctx["organisation"]), "error")
+            return
         if self._complete_context():
             saved = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
                                             self.ctx["occasion"], self._store_role())
@@ -302,10 +341,23 @@ class SelfAssessmentApp:
         else:
             self.files.downloads = []
 
+    def _show_key_state(self, state: str) -> None:
+        self.context.show_key = state == "locked" or bool(self.gkey)
+        if self.context.key != self.gkey and state == "open":
+            self._syncing = True
+            try:
+                self.context.key = self.gkey
+            finally:
+                self._syncing = False
+        notice = self.key_notice if state == "open" else self.T(f"sa.{state}", group=self.ctx["organisation"])
+        kind = "saved" if state == "open" else "error"
+        self.key_box.value = (f"<p class=\"jk-note jk-status-{kind}\" role=\"status\">{H.e(notice)}</p>"
+                              if notice else "")
+
     def _refresh_peers(self) -> None:
         consensus = self.ctx["role"] == CONSENSUS
         peers = {m: [] for m in sc.MOMENTS}
-        if consensus and self.ctx["workshop"] and self.ctx["organisation"]:
+        if consensus and self.ctx["workshop"] and self.ctx["organisation"] and self._group_state() == "open":
             for role in ("politiker", "chef", "strateg", "annan"):
                 form = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
                                                self.ctx["occasion"], role)
@@ -336,9 +388,16 @@ class SelfAssessmentApp:
             self.context.error = message
             self._status(self.T("save.not_saved", reason=message), "error")
             return False
+        state = self._group_state()
+        if state != "open":
+            self._show_key_state(state)
+            self._status(self.T("save.not_saved", reason=self.T(f"sa.{state}", group=self.ctx["organisation"])),
+                         "error")
+            return False
         self.savebar.busy = True
         self._status(self.T("save.saving"), "busy")
         try:
+            self._claim_if_new(self.ctx["organisation"])
             revision = self.store.save_answers(self.ctx["workshop"], self.ctx["organisation"],
                                                self.ctx["occasion"], self._store_role(),
                                                self._clean_answers())
@@ -353,6 +412,8 @@ class SelfAssessmentApp:
         self.saved = self._clean_answers()
         self.drafts.pop(self._ctx_key(), None)
         self._status(self.T("save.saved_at", time=self._clock(revision.saved_at)), "saved")
+        self.shell.query = self._query()
+        self._show_key_state("open")
         self.context.workshop_options = self.store.workshops()
         self.context.organisation_options = self.store.groups(self.ctx["workshop"])
         self._refresh_results()
@@ -450,7 +511,15 @@ class SelfAssessmentApp:
                 answers = read_scores(name, name=name, data=data)
             if not workshop:
                 raise InputError(self.T("form.missing", field=self.T("form.workshop").lower()))
+            organisations = list(dict.fromkeys(answers["organisation"]))
+            for org in organisations:
+                record = self.store.group_record(workshop, org)
+                if (record and record.get("deleted")) or not access.may_use_group(record, self.gkey):
+                    raise InputError(self.T("sa.locked", group=org))
             count = self.store.import_answers(workshop, answers)
+            self.ctx["workshop"] = workshop
+            for org in organisations:
+                self._claim_if_new(org)
         except InputError as exc:
             self.files.status = self.T("files.upload_failed", reason=str(exc))
             self.files.status_kind = "error"
@@ -472,12 +541,13 @@ class SelfAssessmentApp:
         return count > 0
 
     def _sync_context_widget(self) -> None:
-        self.context.unobserve(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+        names = ["workshop", "organisation", "occasion", "role", "key"]
+        self.context.unobserve(self._on_context, names=names)
         try:
             for k, v in self._context_traits().items():
                 setattr(self.context, k, v)
         finally:
-            self.context.observe(self._on_context, names=["workshop", "organisation", "occasion", "role"])
+            self.context.observe(self._on_context, names=names)
 
     # -- language ----------------------------------------------------------------------
     def _on_shell_msg(self, _widget, msg, _buffers) -> None:

@@ -17,7 +17,7 @@ from kit.ui.widgets import ContextForm, ModuleList, Shell
 
 MODULES = ("sjalvskattning", "introduktion", "intressentanalys", "konskonsekvensanalys",
            "forbattringsteori")
-READY = {"sjalvskattning"}
+READY = {"sjalvskattning", "facilitator"}
 
 
 class StartApp:
@@ -68,9 +68,14 @@ class StartApp:
                                        "text": self.T(f"start.module.{k}.text"), "ready": k in READY}
                                       for k in MODULES])
         modules.on_msg(self._on_modules)
+        facilitator = ModuleList(strings={"open": self.T("start.open"), "coming": ""},
+                                 modules=[{"key": "facilitator", "title": self.T("start.facilitator"),
+                                           "text": self.T("start.facilitator_text"), "ready": True}])
+        facilitator.on_msg(self._on_modules)
         self.shell = shell
         self.widget.children = [shell, heading, where,
-                                w.HTML(f"<h2>{H.e(self.T('start.modules'))}</h2>"), modules]
+                                w.HTML(f"<h2>{H.e(self.T('start.modules'))}</h2>"), modules,
+                                w.HTML(f"<h2>{H.e(self.T('start.for_facilitators'))}</h2>"), facilitator]
 
     def _on_context(self, change) -> None:
         key = "group" if change["name"] == "organisation" else "workshop"
@@ -91,19 +96,25 @@ class StartApp:
 
     def open(self, module: str) -> None:
         """Swap a module into the page, carrying workshop, group and language."""
+        from kit.ui.facilitator import FacilitatorApp
+
         self.params["module"] = module
 
         def on_query(params: dict) -> str:
             self.lang = params.get("lang", self.lang)
-            self.params.update({"lang": self.lang, "workshop": params.get("workshop"),
-                                "group": params.get("group")})
+            self.params.update({k: params.get(k) for k in ("lang", "workshop", "group")})
             return urlencode({k: v for k, v in {"module": module, **params}.items() if v})
 
-        app = SelfAssessmentApp(lang=self.lang, workshop=self.params.get("workshop", ""),
-                                organisation=self.params.get("group", ""),
-                                occasion=self.params.get("occasion", "uppstart"),
-                                role=self.params.get("role", ""), store=self.store,
-                                on_back=lambda _app: self._build(), on_query=on_query)
+        back = lambda _app: self._build()  # noqa: E731
+        if module == "facilitator":
+            app = FacilitatorApp(self.params, store=self.store, on_back=back, on_query=on_query)
+        else:
+            app = SelfAssessmentApp(lang=self.lang, workshop=self.params.get("workshop", ""),
+                                    organisation=self.params.get("group", ""),
+                                    occasion=self.params.get("occasion", "uppstart"),
+                                    role=self.params.get("role", ""), group_key=self.params.get("gkey", ""),
+                                    store=self.store, on_back=back, on_query=on_query)
         self.module = app
         app.widget.observe(lambda ch: setattr(self.widget, "children", ch["new"]), names="children")
+        app.widget.observe(lambda ch: setattr(self.widget, "_dom_classes", ch["new"]), names="_dom_classes")
         self.widget.children = app.widget.children

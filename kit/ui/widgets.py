@@ -32,6 +32,7 @@ class Shell(_Component):
     page_title = t.Unicode("JämKit").tag(sync=True)
     query = t.Unicode(None, allow_none=True).tag(sync=True)
     show_back = t.Bool(False).tag(sync=True)
+    base_url = t.Unicode("").tag(sync=True)  # set by the browser: the page's folder URL
 
 
 class ContextForm(_Component):
@@ -48,6 +49,8 @@ class ContextForm(_Component):
     role_options = t.List(t.List()).tag(sync=True)
     show_occasion = t.Bool(True).tag(sync=True)
     show_role = t.Bool(True).tag(sync=True)
+    show_key = t.Bool(False).tag(sync=True)
+    key = t.Unicode("").tag(sync=True)  # the group key, when the group's name is protected
     error = t.Unicode("").tag(sync=True)
 
 
@@ -88,3 +91,38 @@ class ModuleList(_Component):
 
     _kind = t.Unicode("modules").tag(sync=True)
     modules = t.List(t.Dict()).tag(sync=True)
+
+
+class Form(_Component):
+    """A small accessible form: ``fields`` is a list of {name, label, type, options, value};
+    submitting sends ``{"event": "submit", "values": {...}}``."""
+
+    _kind = t.Unicode("form").tag(sync=True)
+    fields = t.List(t.Dict()).tag(sync=True)
+    submit_label = t.Unicode("OK").tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+    auto = t.Bool(False).tag(sync=True)  # submit whenever a field changes (no button)
+
+
+class Switches(_Component):
+    """Checkboxes with labels; ``values`` maps name → bool."""
+
+    _kind = t.Unicode("switches").tag(sync=True)
+    items = t.List(t.Dict()).tag(sync=True)
+    values = t.Dict().tag(sync=True)
+
+
+class Ticker(_Component):
+    """Sends ``{"event": "tick"}`` every ``seconds`` while the page is visible, and on its button."""
+
+    _kind = t.Unicode("ticker").tag(sync=True)
+    seconds = t.Int(10).tag(sync=True)
+    text = t.Unicode("").tag(sync=True)
+    button_label = t.Unicode("").tag(sync=True)
+
+
+class Links(_Component):
+    """Join links, each with its QR code (an SVG data URL with alt text)."""
+
+    _kind = t.Unicode("links").tag(sync=True)
+    links = t.List(t.Dict()).tag(sync=True)

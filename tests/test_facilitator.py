@@ -1,0 +1,110 @@
+"""The facilitator app driven from Python: create, keys, groups, live overview, exports."""
+
+import base64
+import io
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+
+from kit.domain import scores as sc
+from kit.store import Store
+from kit.ui.facilitator import FacilitatorApp
+from kit.ui.selfassessment import SelfAssessmentApp
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'fac.sqlite'}")
+
+
+def submit(form, **values):
+    form._handle_custom_msg({"event": "submit", "values": values}, [])
+
+
+def create(store, name="Norr 2026"):
+    app = FacilitatorApp({"lang": "sv"}, store=store)
+    submit(app.create_form, name=name, lang="sv", occ1="Uppstart", date1="2026-12-01",
+           occ2="Lärandeträff 1", date2="", occ3="", occ4="")
+    return app
+
+
+def test_create_gives_a_key_that_alone_opens_the_workshop(store):
+    app = create(store)
+    assert app.workshop["occasions"] == [{"key": "uppstart", "date": "2026-12-01"},
+                                         {"key": "lärandeträff 1", "date": ""}]
+    key = app.key
+    assert key in app.widget.children[2].value  # the notice shows the key once
+    assert f"fkey={key}" in app.shell.query
+    assert FacilitatorApp({"workshop": "Norr 2026", "fkey": key}, store=store).workshop is not None
+    locked = FacilitatorApp({"workshop": "Norr 2026", "fkey": "fel"}, store=store)
+    assert locked.workshop is None and not hasattr(locked, "overview")
+    submit(locked.open_form, name="Norr 2026", key="fel")
+    assert "stämmer inte" in locked.open_form.error
+    submit(locked.open_form, name="Norr 2026", key=key)
+    assert locked.workshop["name"] == "Norr 2026"
+    again = FacilitatorApp({"lang": "sv"}, store=store)
+    submit(again.create_form, name="Norr 2026", lang="sv", occ1="Uppstart", occ2="", occ3="", occ4="")
+    assert "finns redan" in again.create_form.error
+
+
+def test_groups_get_links_with_their_keys_and_overview_follows_saves(store):
+    fac = create(store)
+    for group in ("Örby", "Åby", "Ekeby"):
+        submit(fac.add_form, group=group)
+    submit(fac.add_form, group="Örby")
+    assert "finns redan" in fac.add_form.error
+    links = fac.links.links
+    assert len(links) == 4 and links[0]["qr"].startswith("data:image/svg+xml")
+    assert all(link["alt"] for link in links)
+    keys = {}
+    for link in links[1:]:
+        q = parse_qs(urlparse(link["url"]).query)
+        keys[q["group"][0]] = q["gkey"][0]
+        assert q["workshop"] == ["Norr 2026"]
+    for group, score in (("Örby", 2), ("Åby", 3)):
+        app = SelfAssessmentApp(workshop="Norr 2026", organisation=group, role="konsensus",
+                                store=store, group_key=keys[group])
+        for card in app.cards.values():
+            card.value = score
+        assert app.save()
+    fac._on_tick(None, {"event": "tick"}, [])
+    html = fac.overview.value
+    assert re.search(r"Örby</th><td>✓ \d\d:\d\d", html) and re.search(r"Ekeby</th><td>– Inte än", html)
+    table = sc.summary_table(store.answers_frame("Norr 2026"))
+    assert table.loc["Totalt", "uppstart"] == 25.0
+    assert "<td>25,0</td>" in html and html.count("<img") == 4
+    assert "17,8" in html  # Modellkonceptet beside the workshop
+    fac.switches.values = {"anonymous": True, "projector": True}
+    assert "Örby" not in fac.overview.value and "2 / 3" in fac.overview.value
+    assert "jk-projector" in fac.widget._dom_classes
+    downloads = {d["filename"]: base64.b64decode(d["b64"]) for d in fac.files.downloads}
+    book = load_workbook(io.BytesIO(downloads["jamkit-norr-2026.xlsx"]))
+    assert book["Sammanställning"]["B12"].value == 25
+    assert b"Rapport: Norr 2026" in downloads["jamkit-norr-2026-rapport.html"]
+
+
+def test_removing_a_group_needs_its_name_twice_and_can_be_undone(store):
+    fac = create(store)
+    submit(fac.add_form, group="Örby")
+    submit(fac.delete_form, group="Örby", confirm="Örb")
+    assert "inget är borttaget" in fac.delete_form.error and store.groups("Norr 2026") == ["Örby"]
+    submit(fac.delete_form, group="Örby", confirm="Örby")
+    assert store.groups("Norr 2026") == [] and "kan återställas" in fac.group_message.value
+    submit(fac.restore_form, group="Örby")
+    assert store.groups("Norr 2026") == ["Örby"]
+
+
+def test_hostile_names_are_escaped_in_the_overview(store):
+    fac = create(store)
+    hostile = '<img src=x onerror=alert(1)>'
+    submit(fac.add_form, group=hostile)
+    fac._refresh(force=True)
+    assert hostile not in fac.overview.value and "&lt;img src=x onerror=alert(1)&gt;" in fac.overview.value
+
+
+def test_language_switch(store):
+    fac = create(store)
+    fac._on_shell(None, {"event": "lang", "lang": "en"}, [])
+    assert "Facilitator" in fac.widget.children[1].value and "lang=en" in fac.shell.query
