@@ -201,14 +201,15 @@ def distribution(per_org, occasion: str, lang: str = "sv", title: str | None = N
                        edgecolor="#333333", linewidth=0.5,
                        label=f"{k + 1} – {content.text(f'scale.{k + 1}', lang)}")
         ax.bar_label(bars, labels=[str(int(c)) if c else "" for c in counts[:, k]], label_type="center",
-                     fontsize=12 if large else 9, color="black" if k in (1, 2) else "white")
+                     fontsize=13 if large else 10, color="black",
+                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
         left += counts[:, k]
     ax.set_yticks(ys, names)
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(content.text("overview.organisations", lang))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2 if large else 1, frameon=False)
     ax.set_title(title or _occ_label(occasion, lang))
     _style(fig, large)
     return fig

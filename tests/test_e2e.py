@@ -77,7 +77,7 @@ def test_self_assessment_two_roles_and_consensus_end_to_end(page, voila_server, 
     assert axe_violations(page, WCAG + ["best-practice"]) == []
     shot(page, "01-start-sv")
 
-    page.get_by_role("button", name="Öppna").click()
+    page.get_by_role("button", name="Öppna Självskattning").click()
     expect(page.get_by_role("heading", name="Självskattning", exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"module=sjalvskattning.*workshop=E2E-kurs"), timeout=10_000)
 
@@ -131,7 +131,8 @@ def test_self_assessment_two_roles_and_consensus_end_to_end(page, voila_server, 
     assert kit.summary_table(back).loc["Totalt", "uppstart"] == sum(CONSENSUS)
 
     store = Store(voila_server.db_url)
-    assert store.count() == 3
+    assert [len(store.history("E2E-kurs", "Örby kommun", "uppstart", r)) for r in ("politiker", "chef", None)] == [1, 1, 1]
+    assert store.group_record("E2E-kurs", "Örby kommun")["key_hash"]  # claimed on the first save
 
     # the downloaded file uploads again, e.g. into a new workshop on another machine
     workshop = page.get_by_label("Workshop", exact=True)
@@ -181,7 +182,7 @@ def test_english_and_query_string_with_preheated_kernels(page, voila_server):
     expect(page.get_by_role("heading", name="Welcome to JämKit")).to_be_visible(timeout=TIMEOUT)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.get_by_label("Workshop", exact=True).input_value() == "Pool"
-    page.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Open Self-assessment").click()
     expect(page.get_by_role("heading", name="Self-assessment", exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("group", name="Score for moment 1", exact=True)).to_be_visible()
     assert axe_violations(page) == []

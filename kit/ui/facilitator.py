@@ -104,7 +104,7 @@ class FacilitatorApp:
             fields.append({"name": f"occ{i}", "label": self.T("fac.occasion_n", n=i),
                            "value": occasion_label(key, self.lang)})
             fields.append({"name": f"date{i}", "label": self.T("fac.date_n", n=i), "type": "date"})
-        self.create_form = Form(fields=fields, submit_label=self.T("fac.create_button"))
+        self.create_form = Form(fields=fields, submit_label=self.T("fac.create_button"), columns=2)
         self.create_form.on_msg(self._on_create)
         self.open_form = Form(fields=[
             {"name": "name", "label": self.T("fac.name"), "value": self.params.get("workshop", "")},
@@ -338,8 +338,7 @@ class FacilitatorApp:
         if answers.empty or answers["score"].notna().sum() == 0:
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('overview.empty'))}</p>")
             return "".join(parts)
-        order = [o["key"] for o in self.workshop.get("occasions", [])]
-        order += [o for o in sc.occasion_order(answers["occasion"]) if o not in order]
+        order = self._occasions_with_answers(answers)
         table = sc.summary_table(answers, order)
         parts.append(f"<h3>{H.e(self.T('overview.table_heading'))}</h3>")
         parts.append(H.summary_table(table, lang, self.T("overview.table_caption")))
@@ -362,6 +361,13 @@ class FacilitatorApp:
         for caption, alt, fig in figures:
             parts.append(H.figure(plots.png_bytes(fig, dpi=90 if not large else 100), caption, alt))
         return "".join(parts)
+
+    def _occasions_with_answers(self, answers) -> list[str]:
+        """The workshop's occasions in its own order, only those anyone has answered for, so
+        that +/- compares the first and the latest occasion that have happened."""
+        seen = set(answers.loc[answers["score"].notna(), "occasion"])
+        order = [o["key"] for o in self.workshop.get("occasions", []) if o["key"] in seen]
+        return order + [o for o in sc.occasion_order(answers["occasion"]) if o in seen and o not in order]
 
     def _saved_table(self) -> str:
         name, occ, lang = self.workshop["name"], self.occasion, self.lang
@@ -402,8 +408,7 @@ class FacilitatorApp:
             return
         name = self.workshop["name"]
         lang = self.workshop.get("lang", self.lang)
-        order = [o["key"] for o in self.workshop.get("occasions", [])]
-        order += [o for o in sc.occasion_order(answers["occasion"]) if o not in order]
+        order = self._occasions_with_answers(answers)
         stem = f"jamkit-{_slug(name)}"
         xlsx = workshop_workbook(answers, lang, order)
         report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous)

@@ -96,10 +96,13 @@ function renderForm({ model, el }) {
         h("label", { for: fid, class: "jk-label", text: f.label }), input,
         f.help ? h("p", { id: `${fid}-help`, class: "jk-muted jk-help", text: f.help }) : null);
     });
-    form.replaceChildren(h("div", { class: "jk-fields" }, ...fields),
-      h("p", { class: "jk-error", role: "alert", text: model.get("error") || "" }),
-      model.get("auto") ? null
-        : h("button", { type: "submit", class: "jk-button jk-button-primary", text: model.get("submit_label") }));
+    const cls = model.get("columns") === 2 ? "jk-fields jk-fields-2" : "jk-fields";
+    const parts = [h("div", { class: cls }, ...fields),
+      h("p", { class: "jk-error", role: "alert", text: model.get("error") || "" })];
+    if (!model.get("auto")) {
+      parts.push(h("button", { type: "submit", class: "jk-button jk-button-primary", text: model.get("submit_label") }));
+    }
+    form.replaceChildren(...parts);
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -398,7 +401,7 @@ function renderModules({ model, el }) {
         h("h3", { id: tid, text: title }), h("p", { text }),
         ready
           ? h("button", { type: "button", class: "jk-button jk-button-primary",
-              "aria-describedby": tid, text: S.open,
+              "aria-label": `${S.open} ${title}`, text: S.open,
               onclick: () => model.send({ event: "open", module: key }) })
           : h("p", { class: "jk-muted", text: S.coming }));
     }));
