@@ -30,3 +30,17 @@ def number(value, lang: str = "sv", decimals: int = 1, blank: str = "–") -> st
         rounded = abs(rounded)
     text = f"{rounded:f}"
     return text.replace(".", ",") if lang == "sv" else text
+
+
+def letters(index: int) -> str:
+    """Spreadsheet-style letters for a 0-based index: A, B, …, Z, AA, AB, ….
+
+    >>> letters(0), letters(25), letters(27)
+    ('A', 'Z', 'AB')
+    """
+    text = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        text = chr(65 + rem) + text
+    return text

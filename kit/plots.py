@@ -240,14 +240,11 @@ def organisation_lines(totals, lang: str = "sv", title: str | None = None, large
 
 
 def anonymous_label(i: int) -> str:
-    """'Organisation A', 'B', … for anonymous mode (the order is not the names' order).
+    """'A', 'B', … for anonymous mode (the order is not the names' order).
 
     >>> anonymous_label(0), anonymous_label(27)
     ('A', 'AB')
     """
-    letters = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    from kit.fmt import letters
+
+    return letters(i)

@@ -108,3 +108,21 @@ def test_language_switch(store):
     fac = create(store)
     fac._on_shell(None, {"event": "lang", "lang": "en"}, [])
     assert "Facilitator" in fac.widget.children[1].value and "lang=en" in fac.shell.query
+
+
+def test_import_shows_a_preview_and_writes_only_on_confirm_and_never_a_bad_file(store):
+    from kit.io.writers import workbook_bytes
+
+    fac = create(store)
+    submit(fac.add_form, group="Örby")
+    before = store.count()
+    bad = "organisation;tillfälle;moment;poäng\nÖrby;uppstart;1;3\nNy kommun;uppstart;2;8\n".encode("cp1252")
+    assert not fac.preview_file("svar.csv", bad)
+    assert "rad 3" in fac.files.status and fac.pending is None and store.count() == before
+    frame = sc.to_frame([sc.validate_answer(o, "uppstart", m, 3) for o in ("Örby", "Ny kommun") for m in sc.MOMENTS])
+    assert fac.preview_file("flytt.xlsx", workbook_bytes(frame))
+    assert "Ny grupp" in fac.preview.value and "Finns" in fac.preview.value and store.count() == before
+    assert fac.confirm_import() == 20
+    assert set(store.answers_frame("Norr 2026")["organisation"]) == {"Örby", "Ny kommun"}
+    assert any("Ny kommun" in link["label"] for link in fac.links.links)  # a new group gets its link
+    assert fac.confirm_import() == 0  # nothing pending any more

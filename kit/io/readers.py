@@ -16,6 +16,7 @@ import pandas as pd
 
 from kit.domain import scores as sc
 from kit.errors import InputError
+from kit.fmt import letters
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -41,17 +42,8 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def _column_letter(index: int) -> str:
-    """Spreadsheet column letter for a 0-based index.
-
-    >>> _column_letter(0), _column_letter(25), _column_letter(27)
-    ('A', 'Z', 'AB')
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """Spreadsheet column letter for a 0-based index (``0`` → ``'A'``)."""
+    return letters(index)
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -159,8 +159,16 @@ class FacilitatorApp:
         overview_box = _section([_html(f"<h2>{H.e(self.T('overview.heading'))}</h2>"),
                                  self.occasion_form, self.switches, self.ticker, self.overview])
         self.files = Files(strings={"upload": self.T("files.upload")})
+        self.files.on_msg(self._on_upload)
+        self.pending = None
+        self.preview = _html()
+        self.confirm_form = Form(fields=[], submit_label=self.T("fac.import_button"))
+        self.confirm_form.on_msg(self._on_confirm_import)
+        self.confirm_form.layout.display = "none"
         exports_box = _section([_html(f"<h2>{H.e(self.T('overview.exports'))}</h2>"
-                                      f"<p>{H.e(self.T('overview.exports_help'))}</p>"), self.files])
+                                      f"<p>{H.e(self.T('overview.exports_help'))}</p>"
+                                      f"<p>{H.e(self.T('fac.import_help'))}</p>"),
+                                self.files, self.preview, self.confirm_form])
         self._refresh_links()
         self._refresh(force=True)
         return [notice, title, overview_box, links_box, groups_box, exports_box]
@@ -419,6 +427,69 @@ class FacilitatorApp:
             {"label": self.T("overview.report"), "filename": f"{stem}-rapport.html", "mime": "text/html",
              "b64": base64.b64encode(report.encode("utf-8")).decode("ascii")},
         ]
+
+    # -- import --------------------------------------------------------------------------
+    def _on_upload(self, _w, msg, buffers) -> None:
+        if msg.get("event") == "upload" and buffers:
+            self.preview_file(str(msg.get("name") or "fil"), bytes(buffers[0]))
+
+    def preview_file(self, name: str, data: bytes) -> bool:
+        """Read a file and show what importing it would add; write nothing yet."""
+        from kit.io.readers import read_kit_json, read_scores
+
+        self.pending = None
+        self.confirm_form.layout.display = "none"
+        try:
+            answers = (read_kit_json(name=name, data=data)["answers"] if name.lower().endswith(".json")
+                       else read_scores(name, name=name, data=data))
+        except InputError as exc:
+            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=str(exc)), "error"
+            self.preview.value = ""
+            return False
+        existing = set(self.store.groups(self.workshop["name"]))
+        rows = []
+        for org, part in answers.groupby("organisation", sort=True):
+            occasions = ", ".join(occasion_label(o, self.lang) for o in sc.occasion_order(part["occasion"]))
+            state = self.T("fac.preview_existing") if org in existing else self.T("fac.preview_new")
+            rows.append(f"<tr><th scope=\"row\">{H.e(org)}</th><td>{H.e(occasions)}</td>"
+                        f"<td>{len(part)}</td><td>{H.e(state)}</td></tr>")
+        heads = "".join(f"<th scope=\"col\">{H.e(self.T(k))}</th>" for k in
+                        ("overview.group", "fac.preview_occasions", "fac.preview_answers", "fac.preview_state"))
+        self.preview.value = (f"<div class=\"jk-table-wrap\"><table class=\"jk-table jk-status-list\">"
+                              f"<caption>{H.e(self.T('fac.preview_caption', name=name))}</caption>"
+                              f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        self.files.status, self.files.status_kind = "", "info"
+        self.pending = (name, answers)
+        self.confirm_form.layout.display = None
+        return True
+
+    def _on_confirm_import(self, _w, msg, _b) -> None:
+        if msg.get("event") == "submit":
+            self.confirm_import()
+
+    def confirm_import(self) -> int:
+        """Write the previewed file (all or nothing); new groups get keys and join links."""
+        if not self.pending:
+            return 0
+        name, answers = self.pending
+        workshop = self.workshop["name"]
+        new = [org for org in dict.fromkeys(answers["organisation"]) if self.store.group_record(workshop, org) is None]
+        try:
+            self.store.import_answers(workshop, answers)
+        except InputError as exc:
+            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=str(exc)), "error"
+            return 0
+        for org in new:
+            key = access.new_group_key()
+            self.store.claim_group(workshop, org, access.hash_key(key), key=key)
+        self.pending = None
+        self.preview.value = ""
+        self.confirm_form.layout.display = "none"
+        self.files.status = self.T("fac.imported", count=len(answers), name=name)
+        self.files.status_kind = "saved"
+        self._refresh_links()
+        self._refresh(force=True)
+        return len(answers)
 
     # -- language ----------------------------------------------------------------------
     def _on_shell(self, _w, msg, _b) -> None:
