@@ -44,6 +44,13 @@ def short_names(lang: str) -> list[str]:
     return [f"{m}. {content.text(f'moments.{m}.short', lang)}" for m in sc.MOMENTS]
 
 
+def wrapped_short_names(lang: str, width: int = 16) -> list[str]:
+    """Short names broken into lines, for labels around a radar."""
+    import textwrap
+
+    return ["\n".join(textwrap.wrap(name, width)) for name in short_names(lang)]
+
+
 def _decimal_formatter(lang: str, decimals: int = 0):
     return FuncFormatter(lambda v, _pos: number(v, lang, decimals))
 
@@ -52,7 +59,7 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
           large: bool = False) -> Figure:
     """Radar of the ten moments (scale 1–4), one line per occasion of a summary table."""
     occasions = [c for c in (occasions or table.columns) if c != sc.CHANGE]
-    fig = Figure(figsize=(8.5, 7.5) if large else (6.4, 5.6), layout="constrained")
+    fig = Figure(figsize=(10, 9) if large else (7, 6.6), layout="constrained")
     ax = fig.add_subplot(projection="polar")
     angles = np.linspace(0, 2 * math.pi, len(sc.MOMENTS), endpoint=False).tolist()
     closed = angles + angles[:1]
@@ -67,8 +74,10 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
     ax.set_ylim(0, 4)
     ax.set_yticks([1, 2, 3, 4])
     ax.set_xticks(angles)
-    ax.set_xticklabels([str(m) for m in sc.MOMENTS])
-    ax.set_rlabel_position(90)
+    ax.set_xticklabels(wrapped_short_names(lang, 16 if not large else 20),
+                       fontsize=8 if not large else 12)
+    ax.set_rlabel_position(108)
+    ax.tick_params(axis="x", pad=18 if large else 12)
     ax.grid(color="#999999", linewidth=0.6)
     if title:
         ax.set_title(title, pad=18)
@@ -149,25 +158,27 @@ def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
 
 
 def moment_bars(table, lang: str = "sv", title: str | None = None, large: bool = False) -> Figure:
-    """The group means per moment as bars, one bar per occasion (hatched differently)."""
+    """The group means per moment as horizontal bars labelled by the moments' short names,
+    one bar per occasion (hatched differently)."""
     occasions = [c for c in table.columns if c != sc.CHANGE]
-    fig = Figure(figsize=(12, 7) if large else (8, 5.2), layout="constrained")
+    fig = Figure(figsize=(12, 8) if large else (8, 6.4), layout="constrained")
     ax = fig.add_subplot()
-    xs = np.arange(len(sc.MOMENTS))
-    width = 0.8 / max(len(occasions), 1)
+    ys = np.arange(len(sc.MOMENTS))
+    height = 0.8 / max(len(occasions), 1)
     for i, occ in enumerate(occasions):
         values = [table.loc[m, occ] for m in sc.MOMENTS]
         vals = [float(v) if v == v else 0.0 for v in values]
-        ax.bar(xs + i * width, vals, width=width, color=PALETTE[i % 8], hatch=HATCHES[i % 6],
-               edgecolor="#333333", linewidth=0.5, label=_occ_label(occ, lang))
-    ax.set_xticks(xs + width * (len(occasions) - 1) / 2, [str(m) for m in sc.MOMENTS])
-    ax.set_xlabel(content.text("table.moment", lang))
-    ax.set_ylim(0, 4)
-    ax.set_yticks([1, 2, 3, 4])
-    ax.set_ylabel(content.text("results.score_axis", lang))
-    ax.grid(axis="y", color="#dddddd")
+        bars = ax.barh(ys + i * height, vals, height=height, color=PALETTE[i % 8], hatch=HATCHES[i % 6],
+                       edgecolor="#333333", linewidth=0.5, label=_occ_label(occ, lang))
+        ax.bar_label(bars, labels=[number(v, lang) for v in values], padding=2,
+                     fontsize=12 if large else 8)
+    ax.set_yticks(ys + height * (len(occasions) - 1) / 2, short_names(lang))
+    ax.invert_yaxis()
+    ax.set_xlim(0, 4.4)
+    ax.set_xticks([1, 2, 3, 4])
+    ax.set_xlabel(content.text("results.score_axis", lang))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(len(occasions), 4), frameon=False)
+    fig.legend(loc="outside lower center", ncols=min(len(occasions), 4), frameon=False)
     if title:
         ax.set_title(title)
     _style(fig, large)

@@ -42,8 +42,10 @@ def lan_address() -> str:
         return socket.gethostbyname(socket.gethostname())
 
 
-def environment() -> dict:
+def environment(token: str | None = None) -> dict:
     env = dict(os.environ)
+    if token:
+        env["JAMKIT_JOIN_TOKEN"] = token  # the facilitator page puts it in the join links
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -84,6 +86,6 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True) -> int
         except Exception:  # noqa: BLE001 - the QR code is a convenience
             pass
     try:
-        return subprocess.call(command(port, lan, token, open_browser and not lan), env=environment())
+        return subprocess.call(command(port, lan, token, open_browser and not lan), env=environment(token))
     except KeyboardInterrupt:
         return 0

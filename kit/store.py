@@ -154,6 +154,22 @@ class Store:
         record = self._latest_payload(str(name or ""), WORKSHOP)
         return None if not record or record.get("deleted") else record
 
+    def delete_workshop(self, name) -> Revision:
+        """Hide a workshop. Everything stays in the log; :meth:`restore_workshop` undoes it."""
+        record = self.workshop_record(name) or {}
+        return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="", version="",
+                           payload={"deleted": True, "previous": record})
+
+    def deleted_workshop(self, name) -> dict | None:
+        """A deleted workshop's last settings, or ``None`` if it is not deleted."""
+        record = self._latest_payload(str(name or ""), WORKSHOP)
+        return record.get("previous") if record and record.get("deleted") else None
+
+    def restore_workshop(self, name) -> Revision:
+        previous = self.deleted_workshop(name) or {}
+        return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="", version="",
+                           payload=previous)
+
     def group_record(self, workshop, group) -> dict | None:
         """The group's record (``{"key_hash": ...}``), ``None`` if unclaimed; deleted → ``{"deleted": True}``."""
         return self._latest_payload(str(workshop or ""), GROUP, str(group or ""))
@@ -284,9 +300,17 @@ class Store:
                 self._insert(conn, **row)
         return len(rows)
 
-    def workshops(self) -> list[str]:
+    def workshops(self, include_deleted: bool = False) -> list[str]:
+        """The workshops' names (a deleted workshop only with ``include_deleted``)."""
         with self.engine.connect() as conn:
-            return sorted(r[0] for r in conn.execute(sa.select(revisions.c.workshop).distinct()))
+            names = sorted(r[0] for r in conn.execute(sa.select(revisions.c.workshop).distinct()))
+        if include_deleted:
+            return names
+        latest = self._latest_ids(module=WORKSHOP)
+        query = sa.select(revisions.c.workshop, revisions.c.payload).join(latest, latest.c.id == revisions.c.id)
+        with self.engine.connect() as conn:
+            hidden = {r.workshop for r in conn.execute(query) if json.loads(r.payload).get("deleted")}
+        return [n for n in names if n not in hidden]
 
     def groups(self, workshop: str) -> list[str]:
         """The groups of a workshop (added by the facilitator or saved by themselves)."""

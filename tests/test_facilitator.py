@@ -126,3 +126,30 @@ def test_import_shows_a_preview_and_writes_only_on_confirm_and_never_a_bad_file(
     assert set(store.answers_frame("Norr 2026")["organisation"]) == {"Örby", "Ny kommun"}
     assert any("Ny kommun" in link["label"] for link in fac.links.links)  # a new group gets its link
     assert fac.confirm_import() == 0  # nothing pending any more
+
+
+def test_removing_the_workshop_needs_its_name_and_opening_it_with_the_key_restores_it(store):
+    fac = create(store)
+    key = fac.key
+    submit(fac.delete_workshop_form, confirm="Norr")
+    assert "inget är borttaget" in fac.delete_workshop_form.error and store.workshop_record("Norr 2026")
+    submit(fac.delete_workshop_form, confirm="Norr 2026")
+    assert fac.workshop is None and store.workshop_record("Norr 2026") is None
+    assert "Norr 2026" not in store.workshops() and "borttagen" in fac.widget.children[2].value
+    submit(fac.open_form, name="Norr 2026", key="fel")
+    assert fac.workshop is None
+    submit(fac.open_form, name="Norr 2026", key=key)
+    assert fac.workshop["name"] == "Norr 2026" and "återställd" in fac.notice
+    assert "Norr 2026" in store.workshops()
+
+
+def test_join_links_carry_the_lan_token(store, monkeypatch):
+    from kit import serve
+
+    assert serve.environment("tok123")["JAMKIT_JOIN_TOKEN"] == "tok123"
+    monkeypatch.setenv("JAMKIT_JOIN_TOKEN", "tok123")
+    fac = create(store)
+    fac.shell.base_url = "http://192.0.2.10:8866/voila/render/"
+    url = fac.links.links[0]["url"]
+    assert url.startswith("http://192.0.2.10:8866/voila/render/start.ipynb?")
+    assert parse_qs(urlparse(url).query)["token"] == ["tok123"]

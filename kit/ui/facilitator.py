@@ -144,6 +144,12 @@ class FacilitatorApp:
             self.add_form, self.group_message,
             _html(f"<h3>{H.e(self.T('fac.delete_group'))}</h3>"), self.delete_form,
             _html(f"<h3>{H.e(self.T('fac.restore_group'))}</h3>"), self.restore_form])
+        self.delete_workshop_form = Form(fields=[{"name": "confirm", "label": self.T("fac.delete_workshop_confirm")}],
+                                         submit_label=self.T("fac.delete_workshop_button"))
+        self.delete_workshop_form.on_msg(self._on_delete_workshop)
+        delete_box = _section([_html(f"<h2>{H.e(self.T('fac.delete_workshop'))}</h2>"
+                                     f"<p>{H.e(self.T('fac.delete_workshop_help'))}</p>"),
+                               self.delete_workshop_form])
         self.occasion_form = Form(fields=[{
             "name": "occasion", "label": self.T("overview.occasion"), "type": "select",
             "value": self.occasion, "options": [[o, occasion_label(o, self.lang)] for o in occasions]}],
@@ -171,7 +177,7 @@ class FacilitatorApp:
                                 self.files, self.preview, self.confirm_form])
         self._refresh_links()
         self._refresh(force=True)
-        return [notice, title, overview_box, links_box, groups_box, exports_box]
+        return [notice, title, overview_box, links_box, groups_box, exports_box, delete_box]
 
     def _current_occasion(self, occasions: list[str]) -> str:
         """The latest occasion anybody has saved for, else the first."""
@@ -186,7 +192,7 @@ class FacilitatorApp:
         values = msg.get("values") or {}
         try:
             name = sc.parse_name(values.get("name"), "workshop")
-            if name in self.store.workshops():
+            if name in self.store.workshops(include_deleted=True):
                 raise InputError(self.T("fac.exists", name=name))
             occasions = []
             for i in range(1, len(sc.DEFAULT_OCCASIONS) + 1):
@@ -213,11 +219,33 @@ class FacilitatorApp:
         values = msg.get("values") or {}
         name = " ".join(str(values.get("name") or "").split())
         record = self.store.workshop_record(name) if name else None
+        notice = ""
+        deleted = self.store.deleted_workshop(name) if name and record is None else None
+        if deleted and access.may_facilitate(deleted, values.get("key")):
+            self.store.restore_workshop(name)  # opening a removed workshop with its key brings it back
+            record, notice = self.store.workshop_record(name), self.T("fac.workshop_restored", name=name)
         if not access.may_facilitate(record, values.get("key")):
             self.open_form.error = self.T("fac.wrong_key")
             return
-        self.workshop, self.key, self.notice = record, str(values.get("key")).strip(), ""
+        self.workshop, self.key, self.notice = record, str(values.get("key")).strip(), notice
         self._build()
+
+    def _on_delete_workshop(self, _w, msg, _b) -> None:
+        if msg.get("event") != "submit":
+            return
+        name = self.workshop["name"]
+        if " ".join(str((msg.get("values") or {}).get("confirm") or "").split()) != name:
+            self.delete_workshop_form.error = self.T("fac.not_confirmed")
+            return
+        self.store.delete_workshop(name)
+        self.workshop, self.notice = None, ""
+        self.params["workshop"] = name
+        self._build()
+        self.open_form.error = ""
+        self.widget.children = (*self.widget.children[:2],
+                                _html(f"<div class=\"jk-note\" role=\"status\"><p>"
+                                      f"{H.e(self.T('fac.workshop_deleted', name=name))}</p></div>"),
+                                *self.widget.children[2:])
 
     # -- groups ------------------------------------------------------------------------
     def _group_message(self, text: str, kind: str = "saved") -> None:
