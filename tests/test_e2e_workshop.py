@@ -108,3 +108,25 @@ def test_a_group_link_without_its_key_reads_and_writes_nothing(page, voila_serve
     key.press("Enter")
     expect(moment1.get_by_role("radio", name=re.compile("^4 – "))).to_be_checked(timeout=TIMEOUT)
     store.dispose()
+
+
+def test_facilitator_pages_in_english_at_320_px(browser, voila_server):
+    context = browser.new_context(viewport={"width": 320, "height": 720}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(voila_server.url("start.ipynb", "module=facilitator&lang=en"), timeout=TIMEOUT)
+        expect(page.get_by_role("heading", name="Facilitator", exact=True)).to_be_visible(timeout=TIMEOUT)
+        assert axe_violations(page, WCAG + ["best-practice"]) == []
+        page.get_by_label("Workshop name").first.fill("Narrow")
+        page.get_by_role("button", name="Create workshop").click()
+        name = page.get_by_label("The group's name").first
+        name.fill("Örby kommun")
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.get_by_text("The group Örby kommun is added.")).to_be_visible(timeout=TIMEOUT)
+        expect(name).to_have_value("")  # the field is cleared for the next group
+        expect(page.locator("table.jk-status-list")).to_contain_text("Not yet")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert axe_violations(page, WCAG + ["best-practice"]) == []
+        shot(page, "06-facilitator-en-320px")
+    finally:
+        context.close()

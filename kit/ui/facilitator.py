@@ -267,7 +267,8 @@ class FacilitatorApp:
         # the facilitator may reprint the group's link, so its key is kept beside the hash
         self.store.claim_group(self.workshop["name"], group, access.hash_key(key), key=key)
         self.add_form.error = ""
-        self._group_message(self.T("fac.join_group", group=group))
+        self.add_form.reset += 1
+        self._group_message(self.T("fac.group_added", group=group))
         self._refresh_links()
         self._refresh(force=True)
 
@@ -284,6 +285,7 @@ class FacilitatorApp:
             return
         self.store.delete_group(self.workshop["name"], group)
         self.delete_form.error = ""
+        self.delete_form.reset += 1
         self._group_message(self.T("fac.deleted", group=group))
         self._refresh_links()
         self._refresh(force=True)
@@ -297,6 +299,7 @@ class FacilitatorApp:
             return
         self.store.restore_group(self.workshop["name"], group)
         self.restore_form.error = ""
+        self.restore_form.reset += 1
         self._group_message(self.T("fac.restored", group=group))
         self._refresh_links()
         self._refresh(force=True)
@@ -432,8 +435,9 @@ class FacilitatorApp:
         caption = self.T("overview.saved_caption", occasion=occasion_label(occ, lang))
         heads = "".join(f"<th scope=\"col\">{H.e(self.T(f'overview.{k}'))}</th>"
                         for k in ("group", "saved", "roles", "moments"))
-        return (f"<div class=\"jk-table-wrap\"><table class=\"jk-table jk-status-list\"><caption>{H.e(caption)}"
-                f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        return H.table_wrap(f"<table class=\"jk-table jk-status-list\"><caption>{H.e(caption)}"
+                            f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+                            caption)
 
     def _refresh_exports(self, answers) -> None:
         from kit.io.workshop import report_html, workshop_workbook
@@ -483,9 +487,10 @@ class FacilitatorApp:
                         f"<td>{len(part)}</td><td>{H.e(state)}</td></tr>")
         heads = "".join(f"<th scope=\"col\">{H.e(self.T(k))}</th>" for k in
                         ("overview.group", "fac.preview_occasions", "fac.preview_answers", "fac.preview_state"))
-        self.preview.value = (f"<div class=\"jk-table-wrap\"><table class=\"jk-table jk-status-list\">"
-                              f"<caption>{H.e(self.T('fac.preview_caption', name=name))}</caption>"
-                              f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        caption = self.T("fac.preview_caption", name=name)
+        self.preview.value = H.table_wrap(f"<table class=\"jk-table jk-status-list\"><caption>{H.e(caption)}"
+                                          f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}"
+                                          "</tbody></table>", caption)
         self.files.status, self.files.status_kind = "", "info"
         self.pending = (name, answers)
         self.confirm_form.layout.display = None

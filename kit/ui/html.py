@@ -21,6 +21,13 @@ def e(value) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def table_wrap(table_markup: str, label: str) -> str:
+    """A table in a wrapper that may scroll sideways on a narrow screen; the wrapper is a
+    named region that takes keyboard focus, so the scrolling works without a mouse."""
+    return (f'<div class="jk-table-wrap" role="region" tabindex="0" aria-label="{e(label)}">'
+            f'{table_markup}</div>')
+
+
 def figure(png: bytes, caption: str, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return (f'<figure class="jk-figure"><figcaption>{e(caption)}</figcaption>'
@@ -39,9 +46,9 @@ def summary_table(table: pd.DataFrame, lang: str, caption: str) -> str:
         cells = "".join(f"<td>{e(number(v, lang))}</td>" for v in row)
         rows.append(f'<tr{cls}><th scope="row">{e(label)}</th>{cells}</tr>')
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
-    return (f'<div class="jk-table-wrap"><table class="jk-table"><caption>{e(caption)}</caption>'
-            f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{head}</tr>'
-            f'</thead><tbody>{"".join(rows)}</tbody></table></div>')
+    return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption>'
+                      f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{head}</tr>'
+                      f'</thead><tbody>{"".join(rows)}</tbody></table>', caption)
 
 
 def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
@@ -54,6 +61,6 @@ def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
         label = content.text("table.total", lang) if i == sc.TOTAL else i
         cells = "".join(f"<td>{int(v)}</td>" for v in row)
         rows.append(f'<tr><th scope="row">{e(label)}</th>{cells}</tr>')
-    return (f'<div class="jk-table-wrap"><table class="jk-table"><caption>{e(caption)}</caption>'
-            f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{heads}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption>'
+                      f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{heads}</tr></thead>'
+                      f'<tbody>{"".join(rows)}</tbody></table>', caption)

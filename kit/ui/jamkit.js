@@ -117,6 +117,7 @@ function renderForm({ model, el }) {
   model.on("change:fields", build);
   model.on("change:submit_label", build);
   model.on("change:error", () => { form.querySelector(".jk-error").textContent = model.get("error") || ""; });
+  model.on("change:reset", () => form.reset());  // clears what was typed after a successful submit
 }
 
 // ---------------------------------------------------------------- switches (checkboxes)

@@ -102,7 +102,8 @@ class Form(_Component):
     submit_label = t.Unicode("OK").tag(sync=True)
     error = t.Unicode("").tag(sync=True)
     auto = t.Bool(False).tag(sync=True)  # submit whenever a field changes (no button)
-    columns = t.Int(0).tag(sync=True)  # 2: fields in pairs (e.g. an occasion beside its date)
+    columns = t.Int(0).tag(sync=True)
+    reset = t.Int(0).tag(sync=True)  # increment to clear the fields in the browser  # 2: fields in pairs (e.g. an occasion beside its date)
 
 
 class Switches(_Component):
