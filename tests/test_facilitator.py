@@ -153,3 +153,16 @@ def test_join_links_carry_the_lan_token(store, monkeypatch):
     url = fac.links.links[0]["url"]
     assert url.startswith("http://192.0.2.10:8866/voila/render/start.ipynb?")
     assert parse_qs(urlparse(url).query)["token"] == ["tok123"]
+
+
+def test_participants_see_the_workshops_own_occasions_and_no_other_workshops(store):
+    create(store)  # occasions: uppstart, lärandeträff 1
+    store.save_answers("Hemlig kurs", "X", "uppstart", None, {1: {"score": 2}})
+    app = SelfAssessmentApp(workshop="Norr 2026", store=store)
+    assert [o[0] for o in app.context.occasion_options] == ["uppstart", "lärandeträff 1"]
+    assert app.context.workshop_options == []
+    app.context.occasion = "lärandeträff 1"
+    app.context.workshop = "Något annat"
+    assert [o[0] for o in app.context.occasion_options] == list(sc.DEFAULT_OCCASIONS)
+    app.context.workshop = "Norr 2026"
+    assert app.ctx["occasion"] == "lärandeträff 1"

@@ -190,10 +190,17 @@ class SelfAssessmentApp:
         self._fill_cards()
         self._refresh_total()
 
+    def _occasions(self) -> list[str]:
+        """The workshop's own occasions in its order (as the facilitator set them), else SKR's."""
+        record = self.store.workshop_record(self.ctx["workshop"]) if self.ctx["workshop"] else None
+        return [o["key"] for o in (record or {}).get("occasions", [])] or list(sc.DEFAULT_OCCASIONS)
+
     def _context_traits(self) -> dict:
-        workshops = self.store.workshops()
+        # Only this workshop's group names are suggested: on a shared hub, the names of other
+        # workshops are nobody else's business.
+        workshops: list[str] = []
         groups = self.store.groups(self.ctx["workshop"]) if self.ctx["workshop"] else []
-        occasions = list(sc.DEFAULT_OCCASIONS)
+        occasions = self._occasions()
         if self.ctx["occasion"] not in occasions:
             occasions.append(self.ctx["occasion"])
         role_options = [[k, content.text(f"role_one.{k}", self.lang)] for k in ROLE_KEYS]
@@ -286,6 +293,10 @@ class SelfAssessmentApp:
             self.context.error = ""
             if name == "workshop":
                 self.context.organisation_options = self.store.groups(value) if value else []
+                occasions = self._occasions()
+                if self.ctx["occasion"] not in occasions:
+                    occasions.append(self.ctx["occasion"])
+                self.context.occasion_options = [[o, occasion_label(o, self.lang)] for o in occasions]
             self._load(was_complete)
         except Exception as exc:  # a callback must never fail silently
             self._fail(exc)
@@ -414,7 +425,6 @@ class SelfAssessmentApp:
         self._status(self.T("save.saved_at", time=self._clock(revision.saved_at)), "saved")
         self.shell.query = self._query()
         self._show_key_state("open")
-        self.context.workshop_options = self.store.workshops()
         self.context.organisation_options = self.store.groups(self.ctx["workshop"])
         self._refresh_results()
         self._refresh_downloads()

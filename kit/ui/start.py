@@ -57,7 +57,6 @@ class StartApp:
         self.context = ContextForm(
             strings=context_strings(self.lang), workshop=self.params.get("workshop", ""),
             organisation=self.params.get("group", ""), show_occasion=False, show_role=False,
-            workshop_options=self.store.workshops(),
             organisation_options=self.store.groups(self.params["workshop"]) if self.params.get("workshop") else [])
         self.context.observe(self._on_context, names=["workshop", "organisation"])
         where = w.VBox([w.HTML(f"<h2>{H.e(self.T('start.where'))}</h2>"
