@@ -320,6 +320,12 @@ class Store:
         with self.engine.connect() as conn:
             return sorted(r[0] for r in conn.execute(query) if r[0] not in hidden)
 
+    def last_revision_id(self, workshop: str) -> int:
+        """The newest revision of a workshop (0 if none): cheap to poll for "anything new?"."""
+        query = sa.select(sa.func.max(revisions.c.id)).where(revisions.c.workshop == workshop)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(revisions)).scalar())

@@ -38,6 +38,15 @@ def test_saves_append_revisions_and_latest_is_shown(store):
     assert store.count() == 2
 
 
+def test_last_revision_id_moves_only_for_its_workshop(store):
+    assert store.last_revision_id("Kurs") == 0
+    first = store.save_answers("Kurs", "Örby", "uppstart", None, form(2))
+    store.save_answers("Annan", "Örby", "uppstart", None, form(2))
+    assert store.last_revision_id("Kurs") == first.id
+    store.delete_group("Kurs", "Örby")
+    assert store.last_revision_id("Kurs") > first.id
+
+
 def test_keys_are_separate_and_consensus_is_its_own_role(store):
     store.save_answers("Kurs", "Örby", "uppstart", "chef", form(1))
     store.save_answers("Kurs", "Örby", "uppstart", None, form(4))

@@ -360,7 +360,7 @@ class FacilitatorApp:
         name = self.workshop["name"]
         stamp = dt.datetime.now().astimezone().strftime("%H:%M:%S")
         self.ticker.text = self.T("overview.ticker", seconds=REFRESH_SECONDS, time=stamp)
-        fingerprint = (self.store.count(), tuple(self.store.groups(name)))
+        fingerprint = self.store.last_revision_id(name)
         if not force and fingerprint == self._fingerprint:
             return
         self._fingerprint = fingerprint
