@@ -173,3 +173,19 @@ def test_start_page_opens_the_module_in_the_same_page(store):
     assert "Välkommen" in start.widget.children[1].value
     direct = StartApp({"module": "sjalvskattning", "lang": "en"}, store=store)
     assert direct.module is not None and direct.module.lang == "en"
+
+
+def test_results_are_drawn_again_only_after_a_save(store, monkeypatch):
+    from kit import plots
+
+    calls = []
+    original = plots.radar
+    monkeypatch.setattr(plots, "radar", lambda *a, **k: calls.append(1) or original(*a, **k))
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    fill(app, lambda m: 2)
+    assert app.save() and len(calls) == 1
+    app.context.role = "politiker"  # the group's results did not change
+    app.context.role = "chef"
+    assert len(calls) == 1 and "Spindeldiagram" in app.results.value
+    fill(app, lambda m: 3)
+    assert app.save() and len(calls) == 2

@@ -82,7 +82,9 @@ def test_groups_get_links_with_their_keys_and_overview_follows_saves(store):
     downloads = {d["filename"]: base64.b64decode(d["b64"]) for d in fac.files.downloads}
     book = load_workbook(io.BytesIO(downloads["jamkit-norr-2026.xlsx"]))
     assert book["Sammanställning"]["B12"].value == 25
-    assert b"Rapport: Norr 2026" in downloads["jamkit-norr-2026-rapport.html"]
+    report = downloads["jamkit-norr-2026-rapport.html"].decode()
+    assert "Rapport: Norr 2026" in report and report.count("<img") == 4  # the overview's own plots
+    assert "Örby" not in report.split("Kommentarer")[0]  # anonymous mode reaches the report too
 
 
 def test_removing_a_group_needs_its_name_twice_and_can_be_undone(store):

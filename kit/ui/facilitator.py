@@ -373,6 +373,7 @@ class FacilitatorApp:
         from kit.reference import published_table
 
         lang, occ, large = self.lang, self.occasion, self.projector
+        self._figures = []  # (caption, alt, png), reused by the report so nothing is drawn twice
         parts = [f"<h3>{H.e(self.T('overview.saved_heading'))}</h3>", self._saved_table()]
         if answers.empty or answers["score"].notna().sum() == 0:
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('overview.empty'))}</p>")
@@ -398,7 +399,9 @@ class FacilitatorApp:
             figures.append((self.T("overview.lines"), self.T("overview.lines_alt"),
                             plots.organisation_lines(totals, lang=lang, large=large, anonymous=self.anonymous)))
         for caption, alt, fig in figures:
-            parts.append(H.figure(plots.png_bytes(fig, dpi=90 if not large else 100), caption, alt))
+            png = plots.png_bytes(fig, dpi=90 if not large else 100)
+            self._figures.append((caption, alt, png))
+            parts.append(H.figure(png, caption, alt))
         return "".join(parts)
 
     def _occasions_with_answers(self, answers) -> list[str]:
@@ -451,7 +454,10 @@ class FacilitatorApp:
         order = self._occasions_with_answers(answers)
         stem = f"jamkit-{_slug(name)}"
         xlsx = workshop_workbook(answers, lang, order)
-        report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous)
+        # the overview's plots go into the report when they are in the report's language
+        figures = self._figures if lang == self.lang and getattr(self, "_figures", None) else None
+        report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous,
+                             figures=figures)
         self.files.downloads = [
             {"label": self.T("overview.xlsx"), "filename": f"{stem}.xlsx",
              "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

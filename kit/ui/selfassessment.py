@@ -304,7 +304,6 @@ class SelfAssessmentApp:
     def _load(self, was_complete: bool = False) -> None:
         """Show the latest saved answers for the chosen context (or a draft, or empty)."""
         self.shell.query = self._query()
-        self.results.value = ""
         saved = None
         state = self._group_state()
         self._show_key_state(state)
@@ -315,6 +314,7 @@ class SelfAssessmentApp:
             self._refresh_total()
             self._refresh_peers()
             self.files.downloads = []
+            self.results.value, self._results_stamp = "", None
             self._status(self.T(f"sa.{state}", group=self.ctx["organisation"]), "error")
             return
         if self._complete_context():
@@ -351,6 +351,7 @@ class SelfAssessmentApp:
             self._refresh_downloads()
         else:
             self.files.downloads = []
+            self.results.value, self._results_stamp = "", None
 
     def _show_key_state(self, state: str) -> None:
         self.context.show_key = state == "locked" or bool(self.gkey)
@@ -443,9 +444,16 @@ class SelfAssessmentApp:
         return self.store.answers_frame(self.ctx["workshop"], self.ctx["organisation"])
 
     def _refresh_results(self) -> None:
+        """Draw the group's results; skipped when nothing was saved since the last drawing
+        (switching role or occasion does not change a group's results)."""
         from kit import plots
 
         lang = self.lang
+        stamp = (self.ctx["workshop"], self.ctx["organisation"], lang,
+                 self.store.last_revision_id(self.ctx["workshop"]))
+        if stamp == getattr(self, "_results_stamp", None) and self.results.value:
+            return
+        self._results_stamp = stamp
         answers = self.group_answers()
         parts = [f"<h2>{H.e(self.T('results.heading'))}</h2>"]
         if answers.empty or answers["score"].notna().sum() == 0:
