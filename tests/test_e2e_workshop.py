@@ -1,6 +1,5 @@
 """Issue 3 end to end: a facilitator and three groups in separate browsers, one server."""
 
-import io
 import re
 
 import pytest
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.browser
 GROUPS = {"Örby kommun": 2, "Åsa region": 3, "Ekeby kommun": 4}
 
 
-def test_facilitator_sees_three_groups_live_and_exports(browser, voila_server, tmp_path):
+def test_facilitator_sees_three_groups_live_and_exports(browser, voila_server):
     contexts = []
     try:
         fac_ctx = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
@@ -79,7 +78,8 @@ def test_facilitator_sees_three_groups_live_and_exports(browser, voila_server, t
 
         with fac.expect_download(timeout=TIMEOUT) as info:
             fac.get_by_role("link", name="Ladda ner Excel (.xlsx)").click()
-        book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+        with open(info.value.path(), "rb") as handle:
+            book = load_workbook(handle)
         assert book["Sammanställning"]["B12"].value == 30
         assert {c.value for c in book["Självskattning"]["A"][1:]} == set(GROUPS)
         assert errors == []

@@ -114,7 +114,7 @@ def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
         for sheet in book.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             candidates.append(rows)
-            if rows and _header_map([c for c in rows[0]], name, strict=False) is not None:
+            if rows and _header_map(rows[0], name, strict=False) is not None:
                 return rows
         return candidates[0] if candidates else []
     finally:

@@ -98,7 +98,7 @@ def answers_headers(lang: str) -> list[str]:
     return [content.text(f"columns.{f}", lang) for f in ANSWER_FIELDS]
 
 
-def answer_rows(answers: pd.DataFrame, lang: str) -> list[list]:
+def answer_rows(answers: pd.DataFrame) -> list[list]:
     rows = []
     for _, a in answers.iterrows():
         role = a["role"]
@@ -114,7 +114,7 @@ def answer_rows(answers: pd.DataFrame, lang: str) -> list[list]:
 def add_answers_sheet(book, answers: pd.DataFrame, lang: str, title: str) -> None:
     sheet = book.create_sheet(title=title[:31])
     sheet.append(answers_headers(lang))
-    for values in answer_rows(answers, lang):
+    for values in answer_rows(answers):
         sheet.append([None] * len(values))
         for col, value in enumerate(values, start=1):
             _write_text_cell(sheet.cell(row=sheet.max_row, column=col), value)

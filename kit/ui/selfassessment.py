@@ -245,8 +245,7 @@ class SelfAssessmentApp:
         self._mark_dirty()
 
     def _dirty(self) -> bool:
-        current = {m: a for m, a in self._clean_answers().items()}
-        return current != (self.saved or {})
+        return self._clean_answers() != (self.saved or {})
 
     def _clean_answers(self) -> dict:
         return {m: dict(a) for m, a in self.answers.items()
