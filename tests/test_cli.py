@@ -21,7 +21,25 @@ def test_table_prints_swedish_numbers():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "Uppstart" in lines[0] and "Lärandeträff 3" in lines[0] and "+/-" in lines[0]
-    assert lines[-1].split() == ["Totalt", "16,0", "24,3", "28,7", "35,0", "19,0"]
+    # four invented municipalities, consensus rows decide: totals 74/4, 81/4, 95/4, 113/4
+    assert lines[-1].split() == ["Totalt", "18,5", "20,3", "23,8", "28,3", "9,8"]
+    moments = {int(ln.split()[0]): ln.split()[1:] for ln in lines if ln.split()[0].isdigit()}
+    assert moments[1] == ["3,0", "3,5", "3,8", "4,0", "1,0"]  # moment 1 highest, as in Tabell 1
+    assert moments[7] == ["1,0", "1,3", "1,5", "2,0", "1,0"]
+    assert moments[6] == ["1,5", "1,5", "1,8", "2,3", "0,8"]
+
+
+def test_example_is_saved_as_swedish_excel_saves_csv():
+    raw = EXAMPLE.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n")
+    lines = raw.decode("cp1252").split("\r\n")[:-1]
+    assert "\n" not in "".join(lines)
+    assert lines[0] == "Organisation;Tillfälle;Moment;Poäng;Roll;Kommentar;Åtgärder"
+    rows = [ln.split(";") for ln in lines[1:]]
+    assert all(len(r) == 7 for r in rows) and '"' not in raw.decode("cp1252")
+    assert {r[4] for r in rows} == {"Politiker", "Chef", "Strateg", ""}
+    assert len({r[0] for r in rows}) == 4 and len(rows) == 4 * 4 * 10 * 4
+    assert sum(bool(r[5]) for r in rows) > 50 and sum(bool(r[6]) for r in rows) > 30
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".md"])
@@ -31,12 +49,13 @@ def test_table_writes_files(tmp_path, suffix):
     assert result.returncode == 0, result.stderr
     if suffix == ".xlsx":
         sheet = load_workbook(out).active
-        assert sheet["A12"].value == "Totalt" and sheet["B12"].value == 16
+        assert sheet["A12"].value == "Totalt" and sheet["B12"].value == 18.5
+        assert [c.value for c in sheet[12]][1:] == [18.5, 20.25, 23.75, 28.25, 9.75]
         assert sheet["B12"].data_type == "n"
     elif suffix == ".csv":
-        assert "Totalt;16,0;24,333333333333332" in out.read_text(encoding="utf-8-sig")
+        assert "Totalt;18,5;20,25;23,75;28,25;9,75" in out.read_text(encoding="utf-8-sig")
     else:
-        assert "| Totalt | 16,0 | 24,3 | 28,7 | 35,0 | 19,0 |" in out.read_text()
+        assert "| Totalt | 18,5 | 20,3 | 23,8 | 28,3 | 9,8 |" in out.read_text()
 
 
 @pytest.mark.parametrize("content,needle", [

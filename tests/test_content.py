@@ -29,8 +29,10 @@ SHORT_NAMES = {
     7: "Könskonsekvensbeskrivningar i beslutsunderlag", 8: "Metoder för systematiskt förbättringsarbete",
     9: "Konkreta hållbara förbättringar", 10: "Kultur och struktur för långsiktig förbättring",
 }
+#: The scale as the checklist's own description in seed 001 writes it ("Inför varje lärandeträff
+#: bedömer deltagarna ..."); the text at Tabell 1 words it differently (see docs/sources.md).
 SCALE = {1: "inte påbörjat, finns inte", 2: "utveckling startat, nyss påbörjat",
-         3: "utveckling pågår, kommit en bit", 4: "genomfört, det finns"}
+         3: "utveckling pågår, kommit en bit", 4: "genomfört/det finns"}
 
 
 def test_every_language_has_every_key():
@@ -64,6 +66,59 @@ def test_titles_and_short_names_stand_in_the_seeds():
     for m in sc.MOMENTS:
         assert f"{m}. {OFFICIAL_TITLES[m]}" in report
         assert f"{m}. {SHORT_NAMES[m]}" in slides
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live in ../shared beside the repo")
+def test_scale_labels_come_from_one_passage_of_the_seed():
+    report = (SEEDS / "001_12bfee100e62c7ea.txt").read_text(encoding="utf-8")
+    passage = ", ".join(f"{k} ({SCALE[k]})" for k in (1, 2, 3)) + f" eller 4 ({SCALE[4]})"
+    assert passage in report
+
+
+@pytest.mark.parametrize("lang", content.LANGUAGES)
+def test_table_notes_name_the_misprints(lang):
+    """The notes shown with Tabell 1 and 2 name the cells and the figures that show the misprint."""
+    comma = (lambda x: x) if lang == "sv" else (lambda x: x.replace(",", "."))
+    one = content.text("results.note_table1", lang)
+    assert "Tabell 1" in one and "9" in one
+    for figure in ("2,2", "2,25", "28,5", "0,8"):
+        assert comma(figure) in one, figure
+    two = content.text("results.note_table2", lang)
+    assert "Tabell 2" in two and "5" in two
+    for figure in ("26,9", "30,4", "27,8", "31,0", "0,8", "3,25"):
+        assert comma(figure) in two, figure
+
+
+def _quarter(printed: float) -> float:
+    """A printed mean back to the quarter it rounds from (2,3 → 2,25, 2,8 → 2,75)."""
+    whole, tenth = divmod(round(printed * 10), 10)
+    return whole + {3: 0.25, 8: 0.75}.get(tenth, tenth / 10)
+
+
+def test_table_notes_agree_with_the_published_tables():
+    """The figures the notes rest on, summed from the tables as the kit ships them."""
+    from kit.fmt import number
+    from kit.reference import published_table
+
+    occasions = ["uppstart", "lärandeträff 1", "lärandeträff 2", "lärandeträff 3"]
+    moments = list(sc.MOMENTS)
+    one, two = published_table("participants"), published_table("mentors")
+    # Tabell 2 as printed: moment 5 reads 2,5 … 2,5 with +/- 0,8, and two columns fall short
+    assert list(two.loc[5]) == [2.5, 3.0, 2.0, 2.5, 0.8]
+    sums = two.loc[moments, occasions].sum()
+    assert [number(sums[o]) for o in occasions] == ["22,0", "25,0", "26,9", "30,4"]
+    assert [number(two.loc["Totalt", o]) for o in occasions] == ["22,0", "25,0", "27,8", "31,0"]
+    # with the means as quarters and moment 5 as 2,5 / 3,0 / 3,0 / 3,25, every printed figure returns
+    quarters = two.loc[moments, occasions].map(_quarter)
+    quarters.loc[5] = [2.5, 3.0, 3.0, 3.25]
+    assert [number(quarters[o].sum()) for o in occasions] == ["22,0", "25,0", "27,8", "31,0"]
+    change = quarters["lärandeträff 3"] - quarters["uppstart"]
+    assert [number(c) for c in change] == [number(c) for c in two.loc[moments, "+/-"]]
+    # Tabell 1, Lärandeträff 3: Totalt less the other nine means (as quarters) leaves 2,25
+    col = one.loc[moments, "lärandeträff 3"].map(_quarter)
+    assert one.loc[9, "lärandeträff 3"] == 2.2
+    assert one.loc["Totalt", "lärandeträff 3"] - col.drop(9).sum() == 2.25
+    assert number(2.25 - _quarter(one.loc[9, "uppstart"])) == number(one.loc[9, "+/-"]) == "0,8"
 
 
 @pytest.mark.parametrize("lang", content.LANGUAGES)
