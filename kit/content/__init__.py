@@ -1,12 +1,13 @@
 """Every text a participant reads, per language, looked up by key.
 
 The texts live in YAML files beside this module: ``ui.<lang>.yaml`` for the interface and
-``checklist_<version>.<lang>.yaml`` for a checklist's content. A key is a dotted path::
+``checklist_<version>.<lang>.yaml`` for a checklist's content and ``errors.<lang>.yaml`` for
+the messages of :class:`kit.InputError` (under the key ``errors``). A key is a dotted path::
 
     >>> text("app.title", "sv")
     'JämKit'
     >>> text("scale.4", "sv")
-    'genomfört, det finns'
+    'genomfört/det finns'
     >>> text("no.such.key", "sv")
     Traceback (most recent call last):
     KeyError: "Ingen text för 'no.such.key' på språket 'sv'."
@@ -44,6 +45,7 @@ def bundle(lang: str) -> dict:
     """All texts of one language as a nested dict (interface and every checklist)."""
     lang = normalise_lang(lang)
     data = yaml.safe_load((HERE / f"ui.{lang}.yaml").read_text(encoding="utf-8"))
+    data["errors"] = yaml.safe_load((HERE / f"errors.{lang}.yaml").read_text(encoding="utf-8"))
     data["checklists"] = {}
     for path in sorted(HERE.glob(f"checklist_*.{lang}.yaml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ Resultatrapport* (seed ``001_12bfee100e62c7ea.txt``):
 * an organisation's total is the sum of its ten moment scores; an organisation that
   lacks a moment is left out of the totals and reported as incomplete;
 * the "Totalt" row is the mean of the organisations' totals;
-* "+/-" is the last occasion minus the first.
+* "+/-" is the last occasion minus the first (nothing with a single occasion).
 
 Everything here is unrounded; rounding belongs to display (:func:`kit.fmt.number`).
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.errors import InputError
+from kit.errors import InputError, Msg
 
 #: The checklist version of Modellkonceptet 2020–2022 (the seeds). Stored with every score.
 DEFAULT_VERSION = "skr-2020"
@@ -34,6 +34,11 @@ ROLES = ("politiker", "chef", "strateg", "annan")
 DEFAULT_OCCASIONS = ("uppstart", "lärandeträff 1", "lärandeträff 2", "lärandeträff 3")
 TOTAL = "Totalt"
 CHANGE = "+/-"
+CONSENSUS = "konsensus"  # the role key a form uses for the group's consensus
+#: Lengths the store's columns hold with room to spare; checked here, before any database.
+NAME_LIMIT = 120
+OCCASION_LIMIT = 80
+TEXT_LIMIT = 4000
 COLUMNS = ("organisation", "occasion", "moment", "score", "role", "comment", "actions", "version")
 
 _ROLE_ALIASES = {
@@ -43,9 +48,12 @@ _ROLE_ALIASES = {
     "strateg": "strateg", "strateger": "strateg", "strategist": "strateg",
     "strategists": "strateg", "sakkunnig": "strateg",
     "annan": "annan", "annat": "annan", "övrig": "annan", "övriga": "annan", "other": "annan",
+    "annan roll": "annan", "other role": "annan",
 }
+#: Blank, and the consensus labels the kit's own exports write (sv and en).
 _CONSENSUS_ALIASES = {"", "konsensus", "grupp", "gruppen", "gemensam", "gemensamt",
-                      "consensus", "group", "none", "nan", "-", "–"}
+                      "consensus", "group", "none", "nan", "-", "–", "gruppen (konsensus)",
+                      "the group (consensus)", "group (consensus)"}
 _OCCASION_ALIASES = {
     "uppstart": "uppstart", "start": "uppstart", "start-up": "uppstart", "startup": "uppstart",
     "kick-off": "uppstart", "kickoff": "uppstart", "uppstartsträff": "uppstart",
@@ -73,6 +81,66 @@ def _text(value) -> str:
     return "" if _blank(value) else str(value).strip()
 
 
+#: Characters no typed text may keep: C0 and C1 controls (tab and newline are handled apart).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(value, limit: int = 40) -> str:
+    r"""A value as it may be quoted back in a message: one line, no control characters, short.
+
+    >>> shown("  7\x00 "), shown("x" * 50)
+    ('7', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…')
+    """
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", " ".join(str(value).split())))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def clean_text(value, field: str, limit: int, *, multiline: bool = False) -> str:
+    r"""Check and tidy a typed text before anything stores, draws or exports it.
+
+    Every text is put in Unicode's composed form (NFC), so "Örby" typed on a Mac and on a PC is
+    one name. A one-line text (a name) has its runs of white space made one space and is
+    refused if it holds a control character; a multi-line text (a comment) keeps its line
+    breaks and tabs and loses other control characters. A lone UTF-16 surrogate (a broken
+    emoji from a browser) and a text over ``limit`` characters are refused.
+
+    >>> clean_text("  Örby \t kommun ", "organisation", 120)
+    'Örby kommun'
+    >>> clean_text("rad 1\r\nrad 2\x0b\x00", "comment", 100, multiline=True)
+    'rad 1\nrad 2'
+    >>> clean_text("Örby\x00", "organisation", 120)
+    Traceback (most recent call last):
+    kit.errors.InputError: Organisation innehåller ett osynligt styrtecken (U+0000) som inte går att spara. Skriv texten utan det.
+    >>> clean_text("A\ud83d", "comment", 100, multiline=True)
+    Traceback (most recent call last):
+    kit.errors.InputError: Kommentar innehåller ett trasigt tecken (en halv emoji, U+D83D) som inte går att spara. Skriv texten utan det.
+    """
+    import unicodedata
+
+    if _blank(value):
+        return ""
+    text = str(value)
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise InputError("text.surrogate", field=field, value=value, what=Msg(f"field_cap.{field}"),
+                         code=f"U+{ord(bad.group()):04X}")
+    text = unicodedata.normalize("NFC", text)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL.sub("", text).strip()
+    else:
+        text = re.sub(r"\s+", " ", text).strip()
+        bad = _CONTROL.search(text)
+        if bad:
+            raise InputError("text.control", field=field, value=value,
+                             what=Msg(f"field_cap.{field}"), code=f"U+{ord(bad.group()):04X}")
+    if len(text) > limit:
+        raise InputError("text.too_long", field=field, value=value, what=Msg(f"field_cap.{field}"),
+                         limit=limit, length=len(text))
+    return text
+
+
 def parse_score(value, *, allow_blank: bool = False) -> int | None:
     """Return the score 1–4 as an ``int``, or raise :class:`InputError`.
 
@@ -85,32 +153,37 @@ def parse_score(value, *, allow_blank: bool = False) -> int | None:
     >>> parse_score(2.5)
     Traceback (most recent call last):
     kit.errors.InputError: Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '2.5'.
+    >>> parse_score(10 ** 400)
+    Traceback (most recent call last):
+    kit.errors.InputError: Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '> 10^30'.
     """
     if _blank(value):
         if allow_blank:
             return None
-        raise InputError("Poäng saknas: skriv 1, 2, 3 eller 4.", field="poäng", value=value)
+        raise InputError("score.missing", field="score", value=value)
+    problem = InputError("score.range", field="score", value=value, shown=_shown_number(value))
     if isinstance(value, bool):
-        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value}'.",
-                         field="poäng", value=value)
+        raise problem
     number = value
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")
         try:
-            number = float(text)
+            number = float(value.strip().replace(",", "."))
         except ValueError:
-            raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value.strip()}'.",
-                             field="poäng", value=value) from None
+            raise problem from None
     try:
         as_float = float(number)
-    except (TypeError, ValueError):
-        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{value}'.",
-                         field="poäng", value=value) from None
+    except (TypeError, ValueError, OverflowError):
+        raise problem from None
     if not as_float.is_integer() or int(as_float) not in SCORES:
-        shown = value.strip() if isinstance(value, str) else value
-        raise InputError(f"Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '{shown}'.",
-                         field="poäng", value=value)
+        raise problem
     return int(as_float)
+
+
+def _shown_number(value) -> str:
+    """A number as a message quotes it (a huge integer is not turned into text in full)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 30:
+        return "> 10^30" if value > 0 else "< -10^30"  # str() of a huge int is slow or refused
+    return shown(value)
 
 
 def parse_moment(value) -> int:
@@ -125,17 +198,19 @@ def parse_moment(value) -> int:
     kit.errors.InputError: Moment måste vara ett nummer 1–10, inte '11'.
     """
     if _blank(value):
-        raise InputError("Moment saknas: skriv momentets nummer 1–10.", field="moment", value=value)
+        raise InputError("moment.missing", field="moment", value=value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and int(value) in MOMENTS:
-            return int(value)
+        try:
+            if float(value).is_integer() and int(value) in MOMENTS:
+                return int(value)
+        except OverflowError:
+            pass
     else:
         match = re.match(r"^\s*(?:moment\s*)?(\d{1,2})(?:[.,]0)?\s*(?:[.):]|\s|$)", str(value),
                          re.IGNORECASE)
         if match and int(match.group(1)) in MOMENTS:
             return int(match.group(1))
-    shown = str(value).strip()
-    raise InputError(f"Moment måste vara ett nummer 1–10, inte '{shown}'.", field="moment", value=value)
+    raise InputError("moment.range", field="moment", value=value, shown=_shown_number(value))
 
 
 def parse_role(value) -> str | None:
@@ -152,8 +227,22 @@ def parse_role(value) -> str | None:
         return None
     if text in _ROLE_ALIASES:
         return _ROLE_ALIASES[text]
-    raise InputError("Roll måste vara politiker, chef, strateg, annan eller tom (gruppens konsensus), "
-                     f"inte '{_text(value)}'.", field="roll", value=value)
+    raise InputError("role_text.unknown", field="role", value=value, shown=shown(value))
+
+
+def role_or_consensus(value) -> str:
+    """A role key for a form: ``"konsensus"`` for the group's consensus, ``""`` when unknown.
+
+    >>> role_or_consensus("Chef"), role_or_consensus("group"), role_or_consensus("kassör")
+    ('chef', 'konsensus', '')
+    """
+    text = _text(value).lower()
+    if text in (CONSENSUS, "consensus", "grupp", "group", "gruppen"):
+        return CONSENSUS
+    try:
+        return parse_role(text) or ""
+    except InputError:
+        return ""
 
 
 def parse_occasion(value) -> str:
@@ -162,16 +251,13 @@ def parse_occasion(value) -> str:
     >>> parse_occasion("Träff 2"), parse_occasion("Uppstart"), parse_occasion(" Höstmöte ")
     ('lärandeträff 2', 'uppstart', 'Höstmöte')
     """
-    text = _text(value)
+    text = clean_text(value, "occasion", OCCASION_LIMIT)
     if not text:
-        raise InputError("Tillfälle saknas: skriv till exempel 'uppstart' eller 'lärandeträff 1'.",
-                         field="tillfälle", value=value)
-    if len(text) > 80:
-        raise InputError("Tillfällets namn får vara högst 80 tecken.", field="tillfälle", value=value)
-    return _OCCASION_ALIASES.get(re.sub(r"\s+", " ", text.lower()), text)
+        raise InputError("occasion.missing", field="occasion", value=value)
+    return _OCCASION_ALIASES.get(text.lower(), text)
 
 
-def parse_name(value, field: str = "organisation", limit: int = 120) -> str:
+def parse_name(value, field: str = "organisation", limit: int = NAME_LIMIT) -> str:
     """Return a cleaned organisation, group or workshop name.
 
     >>> parse_name("  Kalmar   kommun ")
@@ -180,24 +266,35 @@ def parse_name(value, field: str = "organisation", limit: int = 120) -> str:
     Traceback (most recent call last):
     kit.errors.InputError: Organisation saknas.
     """
-    text = re.sub(r"\s+", " ", _text(value))
+    text = clean_text(value, field, limit)
     if not text:
-        raise InputError(f"{field.capitalize()} saknas.", field=field, value=value)
-    if len(text) > limit:
-        raise InputError(f"{field.capitalize()} får vara högst {limit} tecken.", field=field, value=value)
+        raise InputError("text.missing", field=field, value=value, what=Msg(f"field_cap.{field}"))
     return text
 
 
-def parse_free_text(value, field: str, limit: int = 4000) -> str:
+def parse_free_text(value, field: str, limit: int = TEXT_LIMIT) -> str:
     """Return a comment or an actions text, limited in length.
 
-    >>> parse_free_text(None, "kommentar")
+    >>> parse_free_text(None, "comment")
     ''
     """
-    text = _text(value)
-    if len(text) > limit:
-        raise InputError(f"{field.capitalize()} får vara högst {limit} tecken ({len(text)} nu).",
-                         field=field, value=value)
+    return clean_text(value, field, limit, multiline=True)
+
+
+def parse_version(value) -> str:
+    """The checklist version an answer was given on (``skr-2020`` when blank).
+
+    >>> parse_version(None), parse_version(" SKR-2020 ")
+    ('skr-2020', 'skr-2020')
+    >>> parse_version("x" * 41)
+    Traceback (most recent call last):
+    kit.errors.InputError: Checklistans version ska vara ett kort namn som 'skr-2020' (bokstäver, siffror, punkt och bindestreck, högst 40 tecken), inte 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'.
+    """
+    text = _text(value).lower()
+    if not text:
+        return DEFAULT_VERSION
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,39}", text):
+        raise InputError("version.invalid", field="version", value=value, shown=shown(value))
     return text
 
 
@@ -228,13 +325,12 @@ def validate_answer(organisation, occasion, moment, score, role=None, comment=""
     kit.errors.InputError: Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '5'.
     """
     parsed_score = parse_score(score, allow_blank=True)
-    comment_text = parse_free_text(comment, "kommentar")
-    actions_text = parse_free_text(actions, "åtgärder")
+    comment_text = parse_free_text(comment, "comment")
+    actions_text = parse_free_text(actions, "actions")
     if parsed_score is None and not (allow_blank_score and (comment_text or actions_text)):
         parse_score(score)  # raises the "missing" message
-    version_text = _text(version) or DEFAULT_VERSION
     return Answer(parse_name(organisation), parse_occasion(occasion), parse_moment(moment),
-                  parsed_score, parse_role(role), comment_text, actions_text, version_text)
+                  parsed_score, parse_role(role), comment_text, actions_text, parse_version(version))
 
 
 def to_frame(answers) -> pd.DataFrame:
@@ -292,11 +388,18 @@ def organisation_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return combined.reset_index()
 
 
-def organisation_totals(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
+def organisation_totals(scores: pd.DataFrame, occasions=None, partial: bool = False) -> pd.DataFrame:
     """Each organisation's total per occasion: the sum of its ten moment scores.
 
     Returns a table with one row per organisation, one column per occasion; an organisation
-    that lacks any of the ten moments at an occasion gets no total there (NaN).
+    that lacks any of the ten moments at an occasion gets no total there (NaN) — or, with
+    ``partial=True`` (for a chart that marks it incomplete), the sum of what it has.
+
+    >>> rows = [validate_answer("A", "uppstart", m, 2) for m in MOMENTS[:-1]]
+    >>> float(organisation_totals(to_frame(rows)).loc["A", "uppstart"])
+    nan
+    >>> float(organisation_totals(to_frame(rows), partial=True).loc["A", "uppstart"])
+    18.0
     """
     per_org = organisation_scores(scores)
     order = list(occasions) if occasions else occasion_order(scores["occasion"])
@@ -304,7 +407,8 @@ def organisation_totals(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
         return pd.DataFrame(columns=order, dtype=float)
     counts = per_org.groupby(["organisation", "occasion"])["moment"].nunique()
     sums = per_org.groupby(["organisation", "occasion"])["score"].sum()
-    sums[counts < len(MOMENTS)] = math.nan
+    if not partial:
+        sums[counts < len(MOMENTS)] = math.nan
     table = sums.unstack("occasion").reindex(columns=order)
     table.columns.name = None
     return table.astype(float)
@@ -362,13 +466,31 @@ def summary_table(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
                 if len(complete):
                     table.loc[TOTAL, occ] = float(complete.mean())
                     counts.loc[TOTAL, occ] = int(len(complete))
-    if order:
+    if len(order) >= 2:
         table[CHANGE] = table[order[-1]] - table[order[0]]
     else:
-        table[CHANGE] = math.nan
+        table[CHANGE] = math.nan  # one occasion: no change to show (a dash, not 0,0)
     table.attrs["n"] = counts
     table.attrs["incomplete"] = incomplete(scores)
     return table
+
+
+def anonymous_names(organisations, salt: str = "") -> dict[str, str]:
+    """Letters for anonymous mode: one fixed letter per organisation, the same in every chart,
+    table and export of a workshop. The order is a hash of the names (salted with the
+    workshop's), neither alphabetical nor the order of saving, so a letter gives nothing away.
+
+    >>> names = anonymous_names(["Örby", "Åby", "Kalmar"], "Kurs")
+    >>> sorted(names.values()), names == anonymous_names(["Kalmar", "Örby", "Åby", "Örby"], "Kurs")
+    (['A', 'B', 'C'], True)
+    """
+    import hashlib
+
+    from kit.fmt import letters
+
+    unique = sorted(set(organisations),
+                    key=lambda o: hashlib.sha256(f"{salt}\x1f{o}".encode()).hexdigest())
+    return {org: letters(i) for i, org in enumerate(unique)}
 
 
 def running_total(answers: dict) -> tuple[int, int]:

@@ -1,7 +1,10 @@
 """Readers for what users bring: CSV from Swedish Excel, XLSX and the kit's own JSON.
 
-Each reader returns clean data or raises :class:`kit.InputError` with a Swedish message that
-names the file, the row and the column. None returns half-parsed data.
+Each reader returns clean data or raises :class:`kit.InputError` with a message that names the
+file, the row and the column. None returns half-parsed data, and none raises anything else:
+a damaged zip, broken sheet XML, a JSON nested ten thousand deep or a number of five thousand
+digits all end as an ``InputError``. Limits (size, rows, unpacked size) are checked while
+reading, so a small file that claims millions of rows is refused in a moment.
 """
 
 from __future__ import annotations
@@ -9,18 +12,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from kit.domain import scores as sc
-from kit.errors import InputError
+from kit.errors import InputError, Msg
 from kit.fmt import letters
 
+log = logging.getLogger("kit.io")
+
 MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
+#: Rows with content a file may hold. A workshop of 30 groups, 4 occasions, 5 roles and 10
+#: moments has 6 000; this leaves room for a region's whole history.
+MAX_ROWS = 50_000
+#: Rows, empty ones included, read from a sheet before giving up on it.
+MAX_SCANNED_ROWS = 120_000
+MAX_COLUMNS = 60
+#: What an XLSX may unpack to: a 20 MB workbook is about 200 MB of XML at the most.
+MAX_UNPACKED = 250 * 1024 * 1024
 MAX_ERRORS_SHOWN = 5
+MAX_JSON_DEPTH = 20
 
 #: Header names accepted per field (lower case, Swedish and English).
 HEADERS = {
@@ -35,10 +49,7 @@ HEADERS = {
     "version": ("version", "checklista", "checklist"),
 }
 REQUIRED = ("organisation", "occasion", "moment", "score")
-FIELD_SV = {"organisation": "organisation", "occasion": "tillfälle", "moment": "moment",
-            "score": "poäng", "role": "roll", "comment": "kommentar", "actions": "åtgärder",
-            "version": "version"}
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _column_letter(index: int) -> str:
@@ -46,29 +57,53 @@ def _column_letter(index: int) -> str:
     return letters(index)
 
 
+def _line_of(data: bytes, index: int) -> int:
+    return data.count(b"\n", 0, index) + 1
+
+
 def decode_text(data: bytes, name: str) -> str:
-    """Decode a text file as UTF-8 (with or without BOM) or, failing that, cp1252.
+    """Decode a text file as UTF-8 (with or without BOM) or, failing that, Windows-1252.
+
+    A file is one or the other: one that mixes UTF-8 rows with Windows-1252 rows (two files
+    pasted together) is refused, naming the first row that breaks the pattern, because no
+    rule could decode both without turning "Örby" into "Ã–rby" somewhere.
 
     >>> decode_text("år;ö".encode("cp1252"), "a.csv"), decode_text(b"\\xef\\xbb\\xbfa", "a.csv")
     ('år;ö', 'a')
+    >>> decode_text("a;Örby\\n".encode() + "b;Åby\\n".encode("cp1252"), "a.csv")
+    Traceback (most recent call last):
+    kit.errors.InputError: a.csv: rad 2 är sparad som Windows-1252 men rad 1 som UTF-8. Filen blandar två teckenkodningar; spara den på nytt från Excel som CSV (UTF-8) och försök igen.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}: filen är sparad som UTF-16. Spara den som CSV (UTF-8) "
-                         "eller CSV (semikolonavgränsad) i Excel och försök igen.", source=name)
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: filen är ingen textfil. Spara den som CSV eller .xlsx i Excel "
-                         "och försök igen.", source=name)
+        raise InputError("read.utf16", source=name, name=name)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        row = _line_of(data, nul)
+        raise InputError("read.binary", source=name, row=row, name=name, row_n=row)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    lines = data.split(b"\n")
+    utf8_row = bad_row = None
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_row = utf8_row or number
+        except UnicodeDecodeError:
+            bad_row = bad_row or number
+        if utf8_row and bad_row:
+            raise InputError("read.mixed_encoding", source=name, row=bad_row, name=name,
+                             bad=bad_row, good=utf8_row)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: filen går inte att läsa som text (varken UTF-8 eller "
-                         f"Windows-1252; okänt tecken vid byte {exc.start}).", source=name) from None
+        row = _line_of(data, exc.start)
+        raise InputError("read.not_text", source=name, row=row, name=name, row_n=row) from None
 
 
 def _sniff_delimiter(text: str, name: str) -> str:
@@ -76,21 +111,26 @@ def _sniff_delimiter(text: str, name: str) -> str:
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get)
     if counts[delimiter] == 0:
-        raise InputError(f"{name}: hittar inga kolumner i första raden. Kolumnerna ska skiljas "
-                         "med semikolon (;) eller komma (,).", source=name, row=1)
+        raise InputError("read.no_columns", source=name, row=1, name=name)
     return delimiter
 
 
 def _read_csv_rows(data: bytes, name: str) -> list[list]:
     text = decode_text(data, name)
     if not text.strip():
-        raise InputError(f"{name}: filen är tom.", source=name)
+        raise InputError("read.empty", source=name, name=name)
     delimiter = _sniff_delimiter(text, name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list] = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise InputError(f"{name}: filen är inte giltig CSV ({exc}).", source=name) from None
-    return [[_unquote_formula(cell) for cell in row] for row in rows]
+        for row in reader:
+            if len(rows) > MAX_ROWS:
+                raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
+            rows.append([_unquote_formula(cell) for cell in row[:MAX_COLUMNS]])
+    except csv.Error:
+        raise InputError("read.csv_invalid", source=name, row=reader.line_num, name=name,
+                         row_n=reader.line_num) from None
+    return rows
 
 
 def _unquote_formula(cell: str) -> str:
@@ -100,29 +140,62 @@ def _unquote_formula(cell: str) -> str:
     return cell
 
 
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse what is no zip, or unpacks to far more than a real workbook (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise InputError("read.xlsx_broken", source=name, name=name) from None
+    if unpacked > MAX_UNPACKED:
+        raise InputError("read.xlsx_too_big", source=name, name=name,
+                         size=unpacked // 1_000_000)
+
+
 def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
     from openpyxl import load_workbook
 
+    _check_zip(data, name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError(f"{name}: filen går inte att öppna som Excel-fil (.xlsx). Den kan vara "
-                         f"skadad eller i ett annat format ({type(exc).__name__}).",
-                         source=name) from None
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - zlib, XML and zip errors all mean "damaged"
+        raise InputError("read.xlsx_broken", source=name, name=name) from None
     try:
-        candidates = []
+        first = None
         for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            candidates.append(rows)
-            if rows and _header_map(rows[0], name, strict=False) is not None:
-                return rows
-        return candidates[0] if candidates else []
+            rows = _stream_rows(sheet, name)
+            header = next(rows, None)
+            if header is None:
+                continue
+            if _header_map(header, name, strict=False) is not None:
+                return [header, *rows]
+            first = first or [header]
+        return first or []
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a member that breaks while streaming
+        raise InputError("read.xlsx_broken", source=name, name=name) from None
     finally:
         book.close()
 
 
+def _stream_rows(sheet, name: str):
+    """A sheet's rows as lists, stopping at the limits while streaming (never reading first)."""
+    filled = 0
+    for scanned, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        if scanned > MAX_SCANNED_ROWS:
+            raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
+        if any(cell is not None and cell != "" for cell in row):
+            filled += 1
+            if filled > MAX_ROWS + 1:
+                raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
+        yield list(row)
+
+
 def _normalise_header(cell) -> str:
-    return " ".join(str(cell or "").replace("\ufeff", "").strip().lower().split())
+    return " ".join(str("" if cell is None else cell).replace("\ufeff", "").strip().lower().split())
 
 
 def _header_map(header: list, name: str, strict: bool = True) -> dict | None:
@@ -135,41 +208,40 @@ def _header_map(header: list, name: str, strict: bool = True) -> dict | None:
         if field in found:
             if not strict:
                 return None
-            raise InputError(f"{name}: kolumnen {FIELD_SV[field]} finns två gånger i första raden "
-                             f"(kolumn {_column_letter(found[field])} och {_column_letter(i)}).",
-                             source=name, row=1, field=FIELD_SV[field])
+            raise InputError("read.header_twice", source=name, row=1, field=field, name=name,
+                             what=Msg(f"field.{field}"), first=_column_letter(found[field]),
+                             second=_column_letter(i))
         found[field] = i
     missing = [f for f in REQUIRED if f not in found]
     if missing:
         if not strict:
             return None
-        wanted = ", ".join(FIELD_SV[f] for f in missing)
-        raise InputError(f"{name}: första raden saknar kolumnen {wanted}. Den ska ha rubrikerna "
-                         "organisation, tillfälle, moment och poäng (och gärna roll, kommentar, "
-                         "åtgärder).", source=name, row=1)
+        wanted = [Msg(f"field.{f}") for f in missing]
+        raise InputError("read.header_missing", source=name, row=1, name=name, what=wanted)
     return found
 
 
-def _cell_place(number: int, columns: dict, field: str | None) -> str:
-    where = f"rad {number}"
+def _cell_place(number: int, columns: dict, field: str | None) -> Msg:
     if field in columns:
-        where += f", kolumn {_column_letter(columns[field])} ({FIELD_SV[field]})"
-    return where
+        return Msg("read.place_cell", row=number, column=_column_letter(columns[field]),
+                   field=Msg(f"field.{field}"))
+    return Msg("read.place_row", row=number)
 
 
-def _item_place(number: int, columns: dict, field: str | None) -> str:
-    where = f"svar nr {number - 1}"
-    return where + (f", fältet {field}" if field else "")
+def _item_place(number: int, columns: dict, field: str | None) -> Msg:
+    if field:
+        return Msg("read.place_item_field", n=number - 1, field=field)
+    return Msg("read.place_item", n=number - 1)
 
 
 def _rows_to_frame(rows: list[list], name: str, place=_cell_place) -> pd.DataFrame:
     if not rows:
-        raise InputError(f"{name}: filen är tom.", source=name)
+        raise InputError("read.empty", source=name, name=name)
     if len(rows) > MAX_ROWS + 1:
-        raise InputError(f"{name}: filen har {len(rows) - 1} rader; högst {MAX_ROWS} går att läsa.",
-                         source=name)
+        raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
     columns = _header_map(rows[0], name)
     answers, errors, seen = [], [], {}
+    first_row = None
     for number, row in enumerate(rows[1:], start=2):
         cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         if all(sc._blank(v) for v in cells.values()):
@@ -177,31 +249,70 @@ def _rows_to_frame(rows: list[list], name: str, place=_cell_place) -> pd.DataFra
         try:
             answer = sc.validate_answer(**cells)
         except InputError as exc:
-            field = next((f for f, sv in FIELD_SV.items() if sv == exc.field), None)
-            errors.append(f"{place(number, columns, field)}: {exc.message}")
+            first_row = first_row or number
+            errors.append(InputError("read.row_error", place=place(number, columns, exc.field),
+                                     error=exc))
             if len(errors) >= 50:
                 break
             continue
         key = (answer.organisation, answer.occasion, answer.moment, answer.role)
         if key in seen:
-            role = answer.role or "konsensus"
-            errors.append(f"{place(number, columns, None)}: samma svar finns redan på "
-                          f"{place(seen[key], columns, None)} "
-                          f"({answer.organisation}, {answer.occasion}, moment {answer.moment}, {role}).")
+            first_row = first_row or number
+            errors.append(InputError(
+                "read.duplicate", place=place(number, columns, None),
+                other=place(seen[key], columns, None), organisation=answer.organisation,
+                occasion=answer.occasion, moment=answer.moment,
+                role=Msg(f"role.{answer.role or 'konsensus'}")))
             continue
         seen[key] = number
         answers.append(answer)
     if errors:
-        more = len(errors) - MAX_ERRORS_SHOWN
-        shown = " ".join(e if e.endswith(".") else e + "." for e in errors[:MAX_ERRORS_SHOWN])
-        suffix = f" Och {more} fel till." if more > 0 else ""
-        raise InputError(f"{name}: {shown}{suffix} Inget har lästs in.", source=name)
+        shown = errors[:MAX_ERRORS_SHOWN]
+        if len(errors) > MAX_ERRORS_SHOWN:
+            shown.append(InputError("read.more_errors", n=len(errors) - MAX_ERRORS_SHOWN))
+        raise InputError("read.failed", source=name, row=first_row, name=name, details=shown)
     if not answers:
-        raise InputError(f"{name}: filen har rubriker men inga svar.", source=name)
+        raise InputError("read.no_answers", source=name, name=name)
     return sc.to_frame(answers)
 
 
-def read_scores(path, *, name: str | None = None, data: bytes | None = None) -> pd.DataFrame:
+def _file_bytes(path, name: str, data: bytes | None) -> bytes:
+    if data is None:
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_BYTES:
+                raise InputError("read.too_big", source=name, name=name, size=size // 1_000_000,
+                                 limit=MAX_BYTES // 1_000_000)
+            data = Path(path).read_bytes()
+        except OSError:
+            raise InputError("read.no_file", source=name, name=name) from None
+    if len(data) > MAX_BYTES:
+        raise InputError("read.too_big", source=name, name=name, size=len(data) // 1_000_000,
+                         limit=MAX_BYTES // 1_000_000)
+    return bytes(data)
+
+
+def _guarded(reader):
+    """Whatever goes wrong inside a reader reaches the caller as an :class:`InputError`."""
+    import functools
+
+    @functools.wraps(reader)
+    def read(path=None, *, name: str | None = None, data: bytes | None = None):
+        name = sc.shown(name or (Path(path).name if path is not None else "fil"), 80)
+        try:
+            return reader(path, name=name, data=data)
+        except InputError:
+            raise
+        except (RecursionError, MemoryError):
+            raise InputError("read.too_complex", source=name, name=name) from None
+        except Exception:  # noqa: BLE001 - the promise: no other exception type
+            log.exception("JämKit: unexpected error reading %s", name)
+            raise InputError("read.unreadable", source=name, name=name) from None
+    return read
+
+
+@_guarded
+def read_scores(path=None, *, name: str | None = None, data: bytes | None = None) -> pd.DataFrame:
     """Read self-assessment scores in long format from CSV or XLSX.
 
     One row per answer with the columns organisation, tillfälle/occasion, moment, poäng/score
@@ -220,32 +331,22 @@ def read_scores(path, *, name: str | None = None, data: bytes | None = None) -> 
     >>> read_scores(p)
     Traceback (most recent call last):
     kit.errors.InputError: svar.csv: rad 2, kolumn D (poäng): Poäng måste vara ett heltal 1, 2, 3 eller 4, inte '9'. Inget har lästs in.
+    >>> try:
+    ...     read_scores(p)
+    ... except InputError as e:
+    ...     print(e.text("en"))
+    svar.csv: row 2, column D (score): A score must be a whole number 1, 2, 3 or 4, not '9'. Nothing was read.
     """
-    path = Path(path)
-    name = name or path.name
-    if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            raise InputError(f"{name}: filen finns inte.", source=name) from None
-        if size > MAX_BYTES:
-            raise InputError(f"{name}: filen är för stor ({size // 1_000_000} MB).", source=name)
-        data = path.read_bytes()
-    elif len(data) > MAX_BYTES:
-        raise InputError(f"{name}: filen är för stor ({len(data) // 1_000_000} MB).", source=name)
     suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx_rows(data, name)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _read_csv_rows(data, name)
-    elif suffix == ".json":
+    if suffix == ".xls":
+        raise InputError("read.xls", source=name, name=name)
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv", ".json"):
+        raise InputError("read.unknown_type", source=name, name=name,
+                         suffix=suffix or Msg("read.no_suffix"))
+    data = _file_bytes(path, name, data)
+    if suffix == ".json":
         return read_kit_json(path, name=name, data=data)["answers"]
-    elif suffix == ".xls":
-        raise InputError(f"{name}: det gamla Excel-formatet .xls går inte att läsa. Spara filen "
-                         "som .xlsx eller CSV i Excel och försök igen.", source=name)
-    else:
-        raise InputError(f"{name}: okänd filtyp '{suffix or 'ingen'}'. Använd .csv eller .xlsx.",
-                         source=name)
+    rows = _read_xlsx_rows(data, name) if suffix in (".xlsx", ".xlsm") else _read_csv_rows(data, name)
     return _rows_to_frame(rows, name)
 
 
@@ -253,35 +354,64 @@ KIT_FORMAT = "jamkit"
 KIT_FORMAT_VERSION = 1
 
 
+def _json_int(text: str):
+    """JSON integers of more than 18 digits become floats (never a slow or refused ``int``)."""
+    return int(text) if len(text) <= 19 else float(text)
+
+
+def _json_constant(text: str):
+    raise ValueError(text)  # NaN, Infinity: not JSON, and not a score
+
+
+def _depth(node, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max((_depth(v, level + 1) for v in node.values()), default=level + 1)
+    if isinstance(node, list):
+        return max((_depth(v, level + 1) for v in node), default=level + 1)
+    return level
+
+
+@_guarded
 def read_kit_json(path=None, *, name: str | None = None, data: bytes | None = None) -> dict:
     """Read the kit's own JSON file (as written by :func:`kit.io.writers.kit_json`).
 
     Returns ``{"workshop", "organisation", "answers": DataFrame, ...}`` or raises
-    :class:`kit.InputError`.
+    :class:`kit.InputError`; a file with no answers is refused too (there is nothing to add).
+
+    >>> read_kit_json(name="a.json", data=b'[' * 100000)
+    Traceback (most recent call last):
+    kit.errors.InputError: a.json: filen är inte giltig JSON eller är uppbyggd i för många nivåer.
     """
-    name = name or Path(path).name
-    if data is None:
-        data = Path(path).read_bytes()
+    data = _file_bytes(path, name, data)
     try:
-        doc = json.loads(decode_text(data, name))
+        doc = json.loads(decode_text(data, name), parse_int=_json_int, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: filen är inte giltig JSON (rad {exc.lineno}, "
-                         f"kolumn {exc.colno}).", source=name) from None
+        raise InputError("read.json_invalid", source=name, row=exc.lineno, column=exc.colno,
+                         name=name, line=exc.lineno, col=exc.colno) from None
+    except (RecursionError, ValueError):
+        raise InputError("read.json_too_deep", source=name, name=name) from None
     if not isinstance(doc, dict) or doc.get("format") != KIT_FORMAT:
-        raise InputError(f"{name}: filen är ingen JämKit-fil (fältet \"format\" saknas).",
-                         source=name)
+        raise InputError("read.not_kit", source=name, name=name)
+    if _depth(doc) > MAX_JSON_DEPTH:
+        raise InputError("read.json_too_deep", source=name, name=name)
     if doc.get("format_version") != KIT_FORMAT_VERSION:
-        raise InputError(f"{name}: filens version {doc.get('format_version')!r} stöds inte "
-                         f"(den här versionen av JämKit läser version {KIT_FORMAT_VERSION}).",
-                         source=name)
+        raise InputError("read.kit_version", source=name, name=name,
+                         version=sc.shown(doc.get("format_version")), supported=KIT_FORMAT_VERSION)
     raw = doc.get("answers")
     if not isinstance(raw, list):
-        raise InputError(f"{name}: fältet \"answers\" saknas eller är ingen lista.", source=name)
-    rows = [list(HEADERS)] if raw else []
+        raise InputError("read.answers_not_list", source=name, name=name)
+    if not raw:
+        raise InputError("read.no_answers", source=name, name=name)
+    rows = [list(HEADERS)]
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise InputError(f"{name}: svar nr {i} är inget objekt.", source=name, row=i)
+            raise InputError("read.answer_not_object", source=name, row=i, name=name, n=i)
         rows.append([item.get(f) for f in HEADERS])
-    answers = _rows_to_frame(rows, name, _item_place) if rows else sc.to_frame([])
-    return {"workshop": str(doc.get("workshop") or ""), "organisation": str(doc.get("organisation") or ""),
-            "exported_at": doc.get("exported_at"), "answers": answers}
+    answers = _rows_to_frame(rows, name, _item_place)
+    texts = {}
+    for field in ("workshop", "organisation"):
+        value = doc.get(field)
+        texts[field] = sc.shown(value, 1000) if isinstance(value, str) else ""
+    return {**texts, "exported_at": doc.get("exported_at"), "answers": answers}
