@@ -8,6 +8,7 @@ earlier answer can be recovered; the latest revision is what is shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError
 
@@ -40,6 +42,26 @@ revisions = sa.Table(
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_revisions_key", "workshop", "grp", "module", "occasion", "role", "id"),
 )
+#: Who holds a name: one row per workshop (``grp`` = "") and per protected group. The primary
+#: key makes a claim atomic — of two tablets claiming one name at once, one insert wins and the
+#: other fails, on SQLite and PostgreSQL alike. ``key_hash`` is the slow hash of the
+#: facilitator's or the group's key; ``sealed_key`` a facilitator-added group's key, sealed
+#: with the facilitator's key (see :mod:`kit.domain.access`).
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("workshop", sa.String(200), primary_key=True),
+    sa.Column("grp", sa.String(200), primary_key=True),
+    sa.Column("key_hash", sa.String(200), nullable=False),
+    sa.Column("sealed_key", sa.String(200), nullable=True),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+)
+schema_info = sa.Table(
+    "jamkit_schema", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+SCHEMA_VERSION = 2
+_PG_LOCK = 0x4A414D4B  # "JAMK": one advisory lock for the kit's schema changes
 
 
 def default_url() -> str:
@@ -71,6 +93,14 @@ class Revision:
     payload: dict
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _context(workshop: str, group: str) -> str:
+    return f"{workshop}\x1f{group}"
+
+
 class Store:
     """Append-only storage of the kit's work.
 
@@ -82,27 +112,41 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = _normalise_url(url or default_url())
-        kwargs: dict = {"future": True}
-        if self.url.startswith("sqlite"):
+        self.sqlite = self.url.startswith("sqlite")
+        kwargs: dict = {}
+        if self.sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
             if self.url in ("sqlite://", "sqlite:///:memory:"):
                 kwargs["poolclass"] = sa.pool.StaticPool
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
+            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=60)
         self.engine = sa.create_engine(self.url, **kwargs)
-        if self.url.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        if self.sqlite:
+            sa.event.listen(self.engine, "connect", _sqlite_connect)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
+        migrate(self.engine)
+
+    @contextlib.contextmanager
+    def _write(self):
+        """A write transaction. On SQLite it takes the write lock at its start (BEGIN
+        IMMEDIATE), so a check and the write that depends on it can never interleave with
+        another writer's; on PostgreSQL the claims' primary key does that job."""
+        with self.engine.connect() as conn:
+            conn.execution_options(jamkit_write=True)
+            with conn.begin():
+                yield conn
 
     # -- generic revisions -------------------------------------------------------------
     def append(self, *, workshop: str, group: str, module: str, occasion: str, role: str,
                version: str, payload: dict) -> Revision:
-        with self.engine.begin() as conn:
-            return self._insert(conn, workshop, group, module, occasion, role, version, payload)
+        """Append one revision (any module's record). Names are checked first."""
+        row = _checked_row(workshop, group, module, occasion, role, version, payload)
+        with self._write() as conn:
+            return self._insert(conn, **row)
 
     @staticmethod
     def _insert(conn, workshop, group, module, occasion, role, version, payload) -> Revision:
-        saved_at = dt.datetime.now(dt.timezone.utc)
+        saved_at = _now()
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         result = conn.execute(revisions.insert().values(
             workshop=workshop, grp=group, module=module, occasion=occasion, role=role,
@@ -128,71 +172,170 @@ class Store:
         with self.engine.connect() as conn:
             return [Revision(r.id, _aware(r.saved_at), json.loads(r.payload)) for r in conn.execute(query)]
 
-    # -- workshops and groups (records in the same append-only log) -----------------------
-    def _latest_payload(self, workshop: str, module: str, group: str = "") -> dict | None:
+    def changes(self, workshop: str) -> tuple[int, int]:
+        """A fingerprint of everything saved in a workshop: how many revisions and the newest.
+
+        Revisions are only ever added, so the count grows with every commit — also one that
+        commits after a revision with a higher id (PostgreSQL hands out ids before commit) —
+        and polling this cannot miss a save.
+        """
+        cols = revisions.c
+        query = sa.select(sa.func.count(), sa.func.max(cols.id)).where(cols.workshop == workshop)
+        with self.engine.connect() as conn:
+            count, newest = conn.execute(query).one()
+        return int(count or 0), int(newest or 0)
+
+    def last_revision_id(self, workshop: str) -> int:
+        """The newest revision id of a workshop (0 if none). To poll, use :meth:`changes`."""
+        return self.changes(workshop)[1]
+
+    # -- claims: who holds a name ----------------------------------------------------------
+    def _claim_row(self, conn, workshop: str, group: str):
+        return conn.execute(sa.select(claims).where(claims.c.workshop == workshop,
+                                                    claims.c.grp == group)).first()
+
+    def _claim(self, conn, workshop: str, group: str, key_hash: str, sealed_key=None) -> bool:
+        """Insert a claim; False when somebody holds the name already (never raises for it)."""
+        if self._claim_row(conn, workshop, group) is not None:
+            return False
+        try:
+            with conn.begin_nested():
+                conn.execute(claims.insert().values(workshop=workshop, grp=group, key_hash=key_hash,
+                                                    sealed_key=sealed_key, claimed_at=_now()))
+        except sa.exc.IntegrityError:
+            return False  # another writer won the same name a moment ago
+        return True
+
+    # -- workshops (records in the same append-only log) ----------------------------------
+    def _latest_payload(self, workshop: str, module: str, group: str = "", conn=None) -> dict | None:
         cols = revisions.c
         query = (sa.select(cols.payload)
                  .where(cols.workshop == workshop, cols.module == module, cols.grp == group,
                         cols.occasion == "", cols.role == "")
                  .order_by(cols.id.desc()).limit(1))
-        with self.engine.connect() as conn:
+        if conn is None:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
+        else:
             row = conn.execute(query).first()
         return json.loads(row.payload) if row else None
 
-    def save_workshop(self, name, *, lang: str = "sv", occasions: list | None = None,
-                      facilitator_key_hash: str, **extra) -> Revision:
-        """Create or change a workshop (a new revision of its settings)."""
+    def create_workshop(self, name, *, lang: str = "sv", occasions: list | None = None,
+                        facilitator_key_hash: str, **extra) -> Revision:
+        """Create a workshop under a new name, atomically: of two facilitators creating the
+        same name at once, one gets it and the other an :class:`InputError`."""
         name = sc.parse_name(name, "workshop")
-        occasions = occasions or [{"key": o, "date": ""} for o in sc.DEFAULT_OCCASIONS]
-        payload = {"name": name, "lang": lang, "occasions": occasions,
-                   "facilitator_key_hash": facilitator_key_hash, **extra}
-        return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="",
-                           version="", payload=payload)
+        payload = self._workshop_payload(name, lang, occasions, extra)
+        with self._write() as conn:
+            if not self._claim(conn, name, "", facilitator_key_hash):
+                raise InputError("store.workshop_taken", field="workshop", workshop=name)
+            return self._insert(conn, name, "", WORKSHOP, "", "", "", payload)
+
+    @staticmethod
+    def _workshop_payload(name, lang, occasions, extra) -> dict:
+        checked = []
+        for o in occasions or [{"key": o, "date": ""} for o in sc.DEFAULT_OCCASIONS]:
+            checked.append({"key": sc.parse_occasion(o.get("key")),
+                            "date": sc.shown(o.get("date") or "", 10)})
+        return {"name": name, "lang": "en" if lang == "en" else "sv", "occasions": checked, **extra}
+
+    def save_workshop(self, name, *, lang: str = "sv", occasions: list | None = None,
+                      facilitator_key_hash: str | None = None, **extra) -> Revision:
+        """Change a workshop's settings (a new revision); a new name is created (and claimed)."""
+        name = sc.parse_name(name, "workshop")
+        payload = self._workshop_payload(name, lang, occasions, extra)
+        with self._write() as conn:
+            if self._claim_row(conn, name, "") is None:
+                if not facilitator_key_hash:
+                    raise InputError("store.workshop_missing", field="workshop", workshop=name)
+                self._claim(conn, name, "", facilitator_key_hash)
+            return self._insert(conn, name, "", WORKSHOP, "", "", "", payload)
+
+    def _with_key(self, record: dict | None, workshop: str) -> dict | None:
+        if record is None:
+            return None
+        with self.engine.connect() as conn:
+            claim = self._claim_row(conn, workshop, "")
+        return {**record, "facilitator_key_hash": claim.key_hash if claim else None}
 
     def workshop_record(self, name) -> dict | None:
-        """The workshop's current settings, or ``None`` if it has none or was deleted."""
-        record = self._latest_payload(str(name or ""), WORKSHOP)
-        return None if not record or record.get("deleted") else record
+        """The workshop's current settings (and its key's hash), or ``None`` if it has none or
+        was deleted."""
+        name = str(name or "")
+        record = self._latest_payload(name, WORKSHOP)
+        if not record or record.get("deleted"):
+            return None
+        return self._with_key(record, name)
 
     def delete_workshop(self, name) -> Revision:
         """Hide a workshop. Everything stays in the log; :meth:`restore_workshop` undoes it."""
-        record = self.workshop_record(name) or {}
+        record = self._latest_payload(str(name or ""), WORKSHOP) or {}
         return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="", version="",
                            payload={"deleted": True, "previous": record})
 
     def deleted_workshop(self, name) -> dict | None:
-        """A deleted workshop's last settings, or ``None`` if it is not deleted."""
-        record = self._latest_payload(str(name or ""), WORKSHOP)
-        return record.get("previous") if record and record.get("deleted") else None
+        """A deleted workshop's last settings (and key hash), or ``None`` if it is not deleted."""
+        name = str(name or "")
+        record = self._latest_payload(name, WORKSHOP)
+        if not record or not record.get("deleted"):
+            return None
+        return self._with_key(record.get("previous") or {}, name)
 
     def restore_workshop(self, name) -> Revision:
-        previous = self.deleted_workshop(name) or {}
+        previous = self._latest_payload(str(name or ""), WORKSHOP) or {}
         return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="", version="",
-                           payload=previous)
+                           payload=previous.get("previous") or {})
 
+    # -- groups ----------------------------------------------------------------------------
     def group_record(self, workshop, group) -> dict | None:
-        """The group's record (``{"key_hash": ...}``), ``None`` if unclaimed; deleted → ``{"deleted": True}``."""
-        return self._latest_payload(str(workshop or ""), GROUP, str(group or ""))
+        """``None`` for a name nobody holds; else ``{"key_hash", "sealed_key"}`` and
+        ``"deleted": True`` while the facilitator has removed the group."""
+        workshop, group = str(workshop or ""), str(group or "")
+        with self.engine.connect() as conn:
+            claim = self._claim_row(conn, workshop, group)
+            latest = self._latest_payload(workshop, GROUP, group, conn=conn)
+        if claim is None and latest is None:
+            return None
+        record = {"key_hash": claim.key_hash if claim else None,
+                  "sealed_key": claim.sealed_key if claim else None}
+        if latest and latest.get("deleted"):
+            record["deleted"] = True
+        return record
 
-    def claim_group(self, workshop, group, key_hash: str, key: str | None = None) -> Revision:
-        """Protect a group's name in a workshop with a key. Only its hash is needed; a group the
-        facilitator adds also keeps ``key``, so that its join link can be shown again."""
+    def group(self, workshop, group, key="") -> "GroupAccess":
+        """The one door to a group's answers for a participant's page (see :class:`GroupAccess`)."""
+        return GroupAccess(self, workshop, group, key)
+
+    def claim_group(self, workshop, group, key_hash: str, *, sealed_key: str | None = None) -> Revision:
+        """Protect a group's name in a workshop with a key (its slow hash). A group the
+        facilitator adds also keeps its key sealed with the facilitator's key, so that its join
+        link can be shown again. Raises :class:`InputError` if the name is taken."""
         workshop = sc.parse_name(workshop, "workshop")
         group = sc.parse_name(group, "organisation")
-        payload = {"key_hash": key_hash} | ({"key": key} if key else {})
-        return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
-                           version="", payload=payload)
+        with self._write() as conn:
+            if not self._claim(conn, workshop, group, key_hash, sealed_key):
+                raise InputError("store.group_exists", field="organisation", group=group)
+            return self._insert(conn, workshop, group, GROUP, "", "", "", {"event": "claimed"})
+
+    def reissue_group_key(self, workshop, group, key_hash: str, *,
+                          sealed_key: str | None = None) -> Revision:
+        """Give a group a new key (the old one, and every link that carries it, stops working)."""
+        workshop, group = str(workshop or ""), str(group or "")
+        with self._write() as conn:
+            if self._claim_row(conn, workshop, group) is None:
+                raise InputError("store.no_group", field="organisation", group=group)
+            conn.execute(claims.update().where(claims.c.workshop == workshop, claims.c.grp == group)
+                         .values(key_hash=key_hash, sealed_key=sealed_key))
+            return self._insert(conn, workshop, group, GROUP, "", "", "", {"event": "key_reissued"})
 
     def delete_group(self, workshop, group) -> Revision:
         """Hide a group from the workshop. Its answers stay in the log; :meth:`restore_group` undoes."""
-        previous = self.group_record(workshop, group) or {}
         return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
-                           version="", payload={"deleted": True, "previous": previous})
+                           version="", payload={"deleted": True})
 
     def restore_group(self, workshop, group) -> Revision:
-        previous = (self.group_record(workshop, group) or {}).get("previous") or {}
         return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
-                           version="", payload=previous)
+                           version="", payload={"event": "restored"})
 
     def deleted_groups(self, workshop) -> set[str]:
         latest = self._latest_ids(workshop=workshop, module=GROUP)
@@ -222,10 +365,11 @@ class Store:
                      version: str = sc.DEFAULT_VERSION) -> Revision:
         """Validate and append one form: ``answers`` maps moment → {score, comment, actions}.
 
-        Nothing is written if any answer is invalid.
+        Nothing is written if any answer is invalid. No key is checked here: a participant's
+        page saves through :meth:`group` (:class:`GroupAccess`), which does.
         """
         row = self._form_row(workshop, group, occasion, role, answers, version)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             return self._insert(conn, **row)
 
     @staticmethod
@@ -244,7 +388,7 @@ class Store:
             clean[str(checked.moment)] = {"score": checked.score, "comment": checked.comment,
                                           "actions": checked.actions}
         return {"workshop": workshop, "group": group, "module": SELF_ASSESSMENT,
-                "occasion": occasion, "role": role_key, "version": version or sc.DEFAULT_VERSION,
+                "occasion": occasion, "role": role_key, "version": sc.parse_version(version),
                 "payload": {"answers": clean}}
 
     def load_answers(self, workshop, group, occasion, role) -> dict | None:
@@ -284,9 +428,7 @@ class Store:
         return frame.sort_values(["organisation", "occasion", "moment"], kind="stable",
                                  ignore_index=True) if len(frame) else frame
 
-    def import_answers(self, workshop, answers: pd.DataFrame) -> int:
-        """Append the answers of a file (long format) as revisions, one per form, in one
-        transaction: either every form is written or none. Returns the number of forms."""
+    def _import_rows(self, workshop, answers: pd.DataFrame) -> list[dict]:
         rows = []
         roles = answers["role"].map(lambda r: r if isinstance(r, str) else "")
         for (org, occ, role), part in answers.groupby(
@@ -295,7 +437,22 @@ class Store:
                                     "comment": a.comment, "actions": a.actions}
                     for a in part.itertuples()}
             rows.append(self._form_row(workshop, org, occ, role or None, form, part["version"].iloc[0]))
-        with self.engine.begin() as conn:
+        return rows
+
+    def import_answers(self, workshop, answers: pd.DataFrame, *, claims_for: dict | None = None) -> int:
+        """Append the answers of a file (long format) as revisions, one per form, in one
+        transaction: either every form is written or none. ``claims_for`` maps a new group's
+        name to ``(key_hash, sealed_key)``: those names are claimed in the same transaction,
+        and if any was taken meanwhile nothing is written. Returns the number of forms."""
+        rows = self._import_rows(workshop, answers)
+        workshop = sc.parse_name(workshop, "workshop")
+        with self._write() as conn:
+            for group, (key_hash, sealed) in (claims_for or {}).items():
+                group = sc.parse_name(group)
+                if not self._claim(conn, workshop, group, key_hash, sealed):
+                    raise InputError("store.group_taken", field="organisation", group=group,
+                                     workshop=workshop)
+                self._insert(conn, workshop, group, GROUP, "", "", "", {"event": "claimed"})
             for row in rows:
                 self._insert(conn, **row)
         return len(rows)
@@ -320,12 +477,6 @@ class Store:
         with self.engine.connect() as conn:
             return sorted(r[0] for r in conn.execute(query) if r[0] not in hidden)
 
-    def last_revision_id(self, workshop: str) -> int:
-        """The newest revision of a workshop (0 if none): cheap to poll for "anything new?"."""
-        query = sa.select(sa.func.max(revisions.c.id)).where(revisions.c.workshop == workshop)
-        with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar() or 0)
-
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(revisions)).scalar())
@@ -334,16 +485,173 @@ class Store:
         self.engine.dispose()
 
 
+class GroupAccess:
+    """A participant's door to one group: every read and every write checks the key first.
+
+    The state is looked up anew on each call, so a group the facilitator removes, or gives
+    a new key, closes at once. A save under a name nobody holds claims it in the same
+    transaction as the answers, with the page's key or a new one (returned once, to show).
+
+    >>> s = Store("sqlite://")
+    >>> mine = s.group("Kurs", "Örby")
+    >>> revision, key = mine.save("uppstart", "chef", {1: {"score": 3}})
+    >>> len(key), s.group("Kurs", "Örby", key).load("uppstart", "chef")[1]["score"]
+    (9, 3)
+    >>> s.group("Kurs", "Örby", "fel").answers()
+    Traceback (most recent call last):
+    kit.errors.InputError: Gruppen Örby är skyddad med en gruppnyckel. Skriv in nyckeln för att se och spara gruppens svar.
+    """
+
+    def __init__(self, store: Store, workshop, group, key=""):
+        self.store = store
+        self.workshop = " ".join(str(workshop or "").split())
+        self.name = " ".join(str(group or "").split())
+        self.key = access.normalise_key(key)
+
+    @property
+    def state(self) -> str:
+        """``"new"``, ``"open"``, ``"locked"`` or ``"deleted"`` (:func:`access.group_state`)."""
+        return access.group_state(self.store.group_record(self.workshop, self.name), self.key)
+
+    def require(self) -> str:
+        """The state, if the page may read and write; else the reason as an :class:`InputError`."""
+        state = self.state
+        if state in ("locked", "deleted"):
+            raise InputError(f"store.group_{state}", field="organisation", group=self.name)
+        return state
+
+    def load(self, occasion, role) -> dict | None:
+        self.require()
+        return self.store.load_answers(self.workshop, self.name, occasion, role)
+
+    def answers(self) -> pd.DataFrame:
+        self.require()
+        return self.store.answers_frame(self.workshop, self.name)
+
+    def save(self, occasion, role, answers: dict, version: str = sc.DEFAULT_VERSION):
+        """Save one form; returns ``(revision, new_key)`` — ``new_key`` is set only when this
+        save claimed the name with a key made for it."""
+        row = self.store._form_row(self.workshop, self.name, occasion, role, answers, version)
+        workshop, group = row["workshop"], row["group"]
+        made = None
+        with self.store._write() as conn:
+            claim = self.store._claim_row(conn, workshop, group)
+            latest = self.store._latest_payload(workshop, GROUP, group, conn=conn)
+            if latest and latest.get("deleted"):
+                raise InputError("store.group_deleted", field="organisation", group=group)
+            if claim is None:
+                key = self.key or access.normalise_key(access.new_group_key())
+                if not self.store._claim(conn, workshop, group, access.hash_key(key)):
+                    raise InputError("store.group_taken", field="organisation", group=group,
+                                     workshop=workshop)
+                self.store._insert(conn, workshop, group, GROUP, "", "", "", {"event": "claimed"})
+                made = None if self.key else access.display_key(key)
+            elif not access.key_matches(self.key, claim.key_hash):
+                raise InputError("store.group_locked", field="organisation", group=group)
+            revision = self.store._insert(conn, **row)
+        if made:
+            self.key = access.normalise_key(made)
+        return revision, made
+
+
+def _checked_row(workshop, group, module, occasion, role, version, payload) -> dict:
+    """Check a generic revision's names before the database sees them (lengths, characters)."""
+    return {"workshop": sc.parse_name(workshop, "workshop"),
+            "group": sc.clean_text(group, "organisation", sc.NAME_LIMIT),
+            "module": sc.clean_text(module, "name", 40),
+            "occasion": sc.clean_text(occasion, "occasion", sc.OCCASION_LIMIT),
+            "role": sc.clean_text(role, "role", 40),
+            "version": sc.clean_text(version, "version", 40),
+            "payload": payload}
+
+
+# -- schema: created and migrated safely while many kernels start at once ----------------
+def _current_version(conn) -> int | None:
+    try:
+        return conn.execute(sa.select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
+    except sa.exc.DBAPIError:
+        return None
+
+
+def _migrate_1_to_2(conn) -> None:
+    """Keys move out of the log into ``claims``; plain keys kept before are removed."""
+    cols = revisions.c
+    rows = conn.execute(sa.select(cols.id, cols.workshop, cols.grp, cols.module, cols.payload)
+                        .where(cols.module.in_([WORKSHOP, GROUP])).order_by(cols.id)).all()
+    hashes: dict[tuple, str] = {}
+    for r in rows:
+        payload = json.loads(r.payload)
+        found = payload.get("key_hash") or payload.get("facilitator_key_hash")
+        previous = payload.get("previous") or {}
+        found = found or previous.get("key_hash") or previous.get("facilitator_key_hash")
+        if found:
+            hashes[(r.workshop, r.grp)] = found
+        if r.module == GROUP and ("key" in payload or "key" in previous):
+            payload.pop("key", None)
+            previous.pop("key", None)
+            conn.execute(revisions.update().where(cols.id == r.id)
+                         .values(payload=json.dumps(payload, ensure_ascii=False, sort_keys=True)))
+    for (workshop, group), key_hash in hashes.items():
+        exists = conn.execute(sa.select(claims.c.grp).where(claims.c.workshop == workshop,
+                                                           claims.c.grp == group)).first()
+        if exists is None:
+            conn.execute(claims.insert().values(workshop=workshop, grp=group, key_hash=key_hash,
+                                                sealed_key=None, claimed_at=_now()))
+
+
+MIGRATIONS = {2: _migrate_1_to_2}
+
+
+def migrate(engine) -> int:
+    """Create or upgrade the kit's tables to :data:`SCHEMA_VERSION`; safe when many kernels
+    do it at the same moment (one lock: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+    PostgreSQL), and cheap when nothing is to be done. Returns the version found before."""
+    with engine.connect() as conn:
+        found = _current_version(conn)
+    if found == SCHEMA_VERSION:
+        return found
+    if found is not None and found > SCHEMA_VERSION:
+        raise RuntimeError(f"the store's schema {found} is newer than this kit's {SCHEMA_VERSION}")
+    with engine.connect() as conn:
+        conn.execution_options(jamkit_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+            had_revisions = sa.inspect(conn).has_table("revisions")
+            metadata.create_all(conn, checkfirst=True)
+            found = _current_version(conn)
+            if found is None:
+                found = 1 if had_revisions else SCHEMA_VERSION
+                conn.execute(schema_info.insert().values(id=1, version=found))
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+            if found < SCHEMA_VERSION:
+                conn.execute(schema_info.update().where(schema_info.c.id == 1)
+                             .values(version=SCHEMA_VERSION))
+    return found
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # SQLAlchemy's recipe for real transactions on pysqlite: the driver stays out of it and
+    # _sqlite_begin says BEGIN (or BEGIN IMMEDIATE for a write) itself
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except Exception:  # noqa: BLE001 - another connection is changing it; it stays WAL
+        pass
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get("jamkit_write")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 _default: Store | None = None

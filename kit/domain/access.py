@@ -7,22 +7,43 @@
   then shown to the group). From then on, reading or writing the group's answers needs it.
   Nobody ever sees another group's unsaved work: it lives only in that group's own page.
 
-Only a hash of a key is stored. Keys are random, so a plain SHA-256 is enough (nothing to
-guess from a dictionary); comparison is constant-time.
+How keys are kept (the choice, and why):
+
+* Only a **slow, salted hash** of a key is stored (scrypt, n=2¹⁴, r=8, p=1: about 16 MB and
+  tens of milliseconds per guess). A group key has about 40 bits so that it can be read off a
+  projector and typed; under a fast unsalted hash a copy of the database would give it up in
+  hours, under scrypt it would take thousands of machine-years.
+* The facilitator must be able to show a group's join link again, so a facilitator-added
+  group's key is also kept **sealed**: encrypted (AES-GCM) with a key derived from the
+  *facilitator's* key, which is never stored. The database alone opens none of them; the
+  facilitator's page, which holds its key in its address, opens them all. A facilitator can
+  also give a group a new key (the old link stops working).
+
+Pure functions: no database, no widgets, no files.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import hmac
+import os
 import secrets
 
 #: No 0/O, 1/I/L: keys are read aloud and typed from a projector.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+_PREFIX = "scrypt"
 
 
 def new_group_key() -> str:
-    """A short key to read aloud, e.g. ``'K7QM-2XPA'`` (about 40 bits)."""
+    """A short key to read aloud, e.g. ``'K7QM-2XPA'`` (about 40 bits).
+
+    >>> key = new_group_key()
+    >>> len(key), key[4], set(key.replace("-", "")) <= set(ALPHABET)
+    (9, '-', True)
+    """
     raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
 
@@ -38,16 +59,62 @@ def normalise_key(key) -> str:
     >>> normalise_key(" k7qm-2xpa ")
     'K7QM2XPA'
     """
-    return "".join(ch for ch in str(key or "").upper() if ch.isalnum())
+    return "".join(ch for ch in str(key or "").upper() if ch.isascii() and ch.isalnum())[:64]
+
+
+def display_key(key) -> str:
+    """A group key as it is printed: ``K7QM-2XPA``.
+
+    >>> display_key("k7qm2xpa")
+    'K7QM-2XPA'
+    """
+    norm = normalise_key(key)
+    return f"{norm[:4]}-{norm[4:]}" if len(norm) == 8 else norm
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _scrypt(norm: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(("jamkit:" + norm).encode(), salt=salt, n=n, r=r, p=p,
+                          maxmem=128 * r * (n + p + 2), dklen=32)
 
 
 def hash_key(key) -> str:
-    """The stored form of a key.
+    """The stored form of a key: a salted scrypt hash, different every time.
 
-    >>> hash_key("k7qm 2xpa") == hash_key("K7QM-2XPA")
-    True
+    >>> h = hash_key("K7QM-2XPA")
+    >>> h.startswith("scrypt$"), h == hash_key("K7QM-2XPA"), key_matches("k7qm 2xpa", h)
+    (True, False, True)
     """
-    return hashlib.sha256(("jamkit:" + normalise_key(key)).encode()).hexdigest()
+    salt = os.urandom(16)
+    digest = _scrypt(normalise_key(key), salt, **SCRYPT)
+    return "$".join([_PREFIX, str(SCRYPT["n"]), str(SCRYPT["r"]), str(SCRYPT["p"]), _b64(salt),
+                     _b64(digest)])
+
+
+@functools.lru_cache(maxsize=512)
+def _matches(norm: str, stored: str) -> bool:
+    # kept per process so that a page that checks its key on every click pays scrypt once
+    parts = stored.split("$")
+    if len(parts) == 6 and parts[0] == _PREFIX:
+        try:
+            n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+            salt, want = _unb64(parts[4]), _unb64(parts[5])
+        except ValueError:
+            return False
+        if not (2 <= n <= 2 ** 20 and 1 <= r <= 32 and 1 <= p <= 16):
+            return False
+        return hmac.compare_digest(_scrypt(norm, salt, n, r, p), want)
+    if len(stored) == 64:  # a store from before scrypt: unsalted SHA-256
+        legacy = hashlib.sha256(("jamkit:" + norm).encode()).hexdigest()
+        return hmac.compare_digest(legacy, stored)
+    return False
 
 
 def key_matches(key, stored_hash) -> bool:
@@ -57,9 +124,54 @@ def key_matches(key, stored_hash) -> bool:
     >>> key_matches("k7qm2xpa", h), key_matches("", h), key_matches("AAAA-AAAA", h)
     (True, False, False)
     """
-    if not normalise_key(key) or not stored_hash:
+    norm = normalise_key(key)
+    if not norm or not stored_hash:
         return False
-    return hmac.compare_digest(hash_key(key), str(stored_hash))
+    return _matches(norm, str(stored_hash))
+
+
+def is_slow_hash(stored_hash) -> bool:
+    """Whether a stored hash is of the current, salted kind (not a legacy SHA-256)."""
+    return str(stored_hash or "").startswith(_PREFIX + "$")
+
+
+def _seal_key(facilitator_key: str) -> bytes:
+    # the facilitator key has ~96 random bits: a fast derivation is enough (nothing to guess)
+    return hashlib.sha256(b"jamkit-seal:" + normalise_key(facilitator_key).encode()).digest()
+
+
+def seal(secret: str, facilitator_key: str, context: str) -> str:
+    """Encrypt ``secret`` so that only the holder of ``facilitator_key`` can read it again.
+
+    ``context`` (e.g. workshop and group) is bound in: a sealed key copied onto another
+    group does not open.
+
+    >>> token = seal("K7QM-2XPA", "fac-key", "Kurs/Örby")
+    >>> unseal(token, "fac-key", "Kurs/Örby"), unseal(token, "other", "Kurs/Örby")
+    ('K7QM-2XPA', None)
+    >>> unseal(token, "fac-key", "Kurs/Åby") is None
+    True
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(_seal_key(facilitator_key)).encrypt(nonce, secret.encode(), context.encode())
+    return "aesgcm$" + _b64(nonce + sealed)
+
+
+def unseal(token, facilitator_key, context: str) -> str | None:
+    """The secret behind ``token``, or ``None`` for a wrong key, context or token."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not token or not facilitator_key or not str(token).startswith("aesgcm$"):
+        return None
+    try:
+        raw = _unb64(str(token)[len("aesgcm$"):])
+        plain = AESGCM(_seal_key(facilitator_key)).decrypt(raw[:12], raw[12:], context.encode())
+    except (InvalidTag, ValueError):
+        return None
+    return plain.decode()
 
 
 def may_use_group(group_record: dict | None, key) -> bool:
@@ -73,6 +185,22 @@ def may_use_group(group_record: dict | None, key) -> bool:
     if not group_record or not group_record.get("key_hash"):
         return True
     return key_matches(key, group_record["key_hash"])
+
+
+def group_state(group_record: dict | None, key) -> str:
+    """``"new"`` (nobody has the name yet), ``"open"`` (the key fits), ``"locked"`` or
+    ``"deleted"`` — the one rule every read and write of a group's answers goes through.
+
+    >>> group_state(None, ""), group_state({"key_hash": hash_key("AB")}, "AB")
+    ('new', 'open')
+    >>> group_state({"key_hash": hash_key("AB")}, "x"), group_state({"deleted": True}, "")
+    ('locked', 'deleted')
+    """
+    if group_record and group_record.get("deleted"):
+        return "deleted"
+    if not group_record or not group_record.get("key_hash"):
+        return "new"
+    return "open" if key_matches(key, group_record["key_hash"]) else "locked"
 
 
 def may_facilitate(workshop_record: dict | None, key) -> bool:
