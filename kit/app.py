@@ -52,7 +52,8 @@ def self_assessment(**overrides):
     p = query_params() | overrides
     app = SelfAssessmentApp(lang=p.get("lang", "sv"), workshop=p.get("workshop", ""),
                             organisation=p.get("group", p.get("organisation", "")),
-                            occasion=p.get("occasion", "uppstart"), role=p.get("role", ""))
+                            occasion=p.get("occasion", "uppstart"), role=p.get("role", ""),
+                            group_key=p.get("gkey", ""))
     _display(app.widget)
     return app
 

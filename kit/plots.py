@@ -3,6 +3,10 @@
 One palette (Okabe–Ito: colour-blind safe, not pink/blue), and every series also differs by
 marker, line style or hatch, so colour never carries meaning alone. Labels in the chosen
 language; numbers with a decimal comma in Swedish.
+
+Every text a person typed (a group's name, a workshop's own occasion) reaches a plot through
+:func:`plain`, so that ``$\\foo{$`` is drawn as those characters and never parsed as
+mathtext.
 """
 
 from __future__ import annotations
@@ -24,6 +28,17 @@ LINESTYLES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
 
+def plain(text) -> str:
+    r"""A typed text as matplotlib draws it literally: no mathtext, no control characters.
+
+    >>> print(plain(r"Kommun $\foo{$ AB"), plain("a\x00b"))
+    Kommun \$\foo{\$ AB ab
+    """
+    from kit.io.writers import clean
+
+    return clean(" ".join(str(text).split())).replace("$", r"\$")
+
+
 def _style(fig: Figure, large: bool) -> None:
     base = 15 if large else 11
     for ax in fig.axes:
@@ -36,7 +51,7 @@ def _style(fig: Figure, large: bool) -> None:
 def _occ_label(key: str, lang: str) -> str:
     from kit.io.writers import occasion_label
 
-    return occasion_label(key, lang)
+    return plain(occasion_label(key, lang))
 
 
 def short_names(lang: str) -> list[str]:
@@ -80,7 +95,7 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
     ax.tick_params(axis="x", pad=18 if large else 12)
     ax.grid(color="#999999", linewidth=0.6)
     if title:
-        ax.set_title(title, pad=18)
+        ax.set_title(plain(title), pad=18)
     if ax.lines:
         fig.legend(loc="outside lower center", ncols=min(len(ax.lines), 4), frameon=False)
     _style(fig, large)
@@ -106,7 +121,7 @@ def totals(table, lang: str = "sv", title: str | None = None, large: bool = Fals
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     _style(fig, large)
     return fig
 
@@ -120,7 +135,7 @@ def compare(table, occasion: str | None = None, lang: str = "sv", title: str | N
     if occasion is None:
         filled = [o for o in occasions if table[o].notna().any()]
         occasion = filled[-1] if filled else (occasions[-1] if occasions else "uppstart")
-    series = [(group_label or content.text("results.group", lang), table)]
+    series = [(plain(group_label) if group_label else content.text("results.group", lang), table)]
     for which, key in (("participants", "results.participants"), ("mentors", "results.mentors")):
         ref = published_table(which)
         if occasion in ref.columns:
@@ -145,7 +160,7 @@ def compare(table, occasion: str | None = None, lang: str = "sv", title: str | N
     ax.set_xlabel(content.text("results.score_axis", lang))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1, frameon=False)
-    ax.set_title(title or _occ_label(occasion, lang))
+    ax.set_title(plain(title) if title else _occ_label(occasion, lang))
     _style(fig, large)
     return fig
 
@@ -180,7 +195,7 @@ def moment_bars(table, lang: str = "sv", title: str | None = None, large: bool =
     ax.spines[["top", "right"]].set_visible(False)
     fig.legend(loc="outside lower center", ncols=min(len(occasions), 4), frameon=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     _style(fig, large)
     return fig
 
@@ -221,31 +236,39 @@ def distribution(per_org, occasion: str, lang: str = "sv", title: str | None = N
     ax.set_xlabel(content.text("overview.organisations", lang))
     ax.spines[["top", "right"]].set_visible(False)
     fig.legend(loc="outside lower center", ncols=2 if large else 1, frameon=False)
-    ax.set_title(title or _occ_label(occasion, lang))
+    ax.set_title(plain(title) if title else _occ_label(occasion, lang))
     _style(fig, large)
     return fig
 
 
 def organisation_lines(totals, lang: str = "sv", title: str | None = None, large: bool = False,
-                       anonymous: bool = False) -> Figure:
-    """Each organisation's total over occasions (one line each; names or letters)."""
+                       anonymous: bool = False, incomplete=()) -> Figure:
+    """Each organisation's total over occasions (one line each; names or letters).
+
+    An organisation in ``incomplete`` lacks a moment somewhere: it is still drawn, its line
+    dotted with open markers and "(ofullständig)" after its name, so nobody drops out silently.
+    """
     fig = Figure(figsize=(12, 6.5) if large else (8, 4.8), layout="constrained")
     ax = fig.add_subplot()
     occasions = list(totals.columns)
     xs = list(range(len(occasions)))
+    marked = content.text("overview.incomplete_mark", lang)
     for i, (org, row) in enumerate(totals.iterrows()):
-        label = anonymous_label(i) if anonymous else str(org)
+        label = anonymous_label(i) if anonymous else plain(org)
+        partial = org in set(incomplete)
         ax.plot(xs, [float(v) for v in row], color=PALETTE[i % 8], marker=MARKERS[i % 8],
-                linestyle=LINESTYLES[i % 8], linewidth=2, label=label)
+                linestyle=":" if partial else LINESTYLES[i % 8], linewidth=2,
+                markerfacecolor="white" if partial else PALETTE[i % 8],
+                label=f"{label} {marked}" if partial else label)
     ax.set_xticks(xs, [_occ_label(o, lang) for o in occasions])
-    ax.set_ylim(10, 40)
+    ax.set_ylim(0 if len(set(incomplete)) else 10, 40)
     ax.set_ylabel(content.text("results.total_axis", lang))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
     if len(totals):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     _style(fig, large)
     return fig
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 
@@ -23,16 +22,15 @@ SOURCE = "SKR, Modellkonceptet 2020–2022. Resultatrapport (2022), Tabell 1 och
 FILENAME = "modellkonceptet_2020_2022.csv"
 
 
-def _path() -> Path:
-    packaged = resources.files("kit") / "data" / FILENAME
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data" / FILENAME
+def _path():
+    """The published tables ship inside the package (``kit/data/``), so any install has them."""
+    return resources.files("kit") / "data" / FILENAME
 
 
 @functools.lru_cache(maxsize=None)
 def _all() -> pd.DataFrame:
-    return pd.read_csv(_path(), sep=";", decimal=",", encoding="utf-8", dtype={"moment": str})
+    with _path().open("rb") as handle:
+        return pd.read_csv(handle, sep=";", decimal=",", encoding="utf-8", dtype={"moment": str})
 
 
 def published_table(which: str = "participants") -> pd.DataFrame:

@@ -26,7 +26,9 @@ CULL_IDLE_SECONDS = 30 * 60
 
 
 def notebooks_dir() -> Path:
-    for candidate in (PACKAGE.parent / "notebooks", Path.cwd() / "notebooks"):
+    """The Voilà apps: ``notebooks/`` beside the package in a source tree, else the copy an
+    installed package carries in ``kit/notebooks/`` (see pyproject.toml)."""
+    for candidate in (PACKAGE.parent / "notebooks", PACKAGE / "notebooks"):
         if (candidate / ENTRY).is_file():
             return candidate
     raise FileNotFoundError(f"hittar inte notebooks/{ENTRY}")

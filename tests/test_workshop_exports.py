@@ -71,7 +71,7 @@ def test_report_escapes_everything_and_embeds_tables_and_plots():
     text = "".join(parser.text)
     for hostile in HOSTILE:
         assert hostile in text  # shown as text, exactly as typed
-    assert tags.count("table") == 5 and tags.count("img") == 3
+    assert tags.count("table") == 6 and tags.count("img") == 3  # + each organisation's totals
     assert all(a["alt"] for t, a in parser.tags if t == "img")
     assert '<html lang="sv">' in html and "@page { size: A4" in html
     assert "17,8" in text and "31,0" in text

@@ -1,8 +1,15 @@
 """Writers for what users take away: XLSX, CSV (as Swedish Excel reads it), Markdown, JSON.
 
-Text a participant typed is never run by a spreadsheet: in XLSX every typed text is stored
-as a text cell (never a formula), and in CSV a text that starts with ``=``, ``+``, ``-`` or
-``@`` gets an apostrophe in front (the reader removes it again).
+Text is never run by a spreadsheet, wherever it stands — headers and sheet titles included:
+
+* in XLSX every text goes through :func:`put`, which stores it as an explicit text cell
+  (never a formula) and marks one that starts like a formula with Excel's own "quote prefix",
+  so that it stays text even when someone edits the cell;
+* in CSV a text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets an
+  apostrophe in front (OWASP's advice; the kit's reader removes it again).
+
+Control characters (a NUL, ``\x01``, a vertical tab) are removed from every export: they are
+invisible, and openpyxl refuses them.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,17 +31,73 @@ from kit.io.readers import KIT_FORMAT, KIT_FORMAT_VERSION
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_FIELDS = ("organisation", "occasion", "moment", "score", "role", "comment", "actions", "version")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(value):
+    r"""A text as every export writes it: no control characters (tab, newline and carriage
+    return stay), a lone surrogate shown as U+FFFD; anything else is returned as it is.
+
+    >>> clean("a\x00b\x0bc\n"), clean(3)
+    ('abc\n', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", value))
 
 
 def safe_csv_text(value):
-    """Neutralise a text that a spreadsheet would run as a formula.
+    """Neutralise a text that a spreadsheet would run as a formula (and clean it).
 
     >>> safe_csv_text("=HYPERLINK(\\"x\\")"), safe_csv_text("-1"), safe_csv_text(3)
     ('\\'=HYPERLINK("x")', "'-1", 3)
     """
+    value = clean(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def put(sheet, row: int, column: int, value):
+    r"""Write one XLSX cell: numbers as numbers, every text as inert text.
+
+    >>> from openpyxl import Workbook
+    >>> sheet = Workbook().active
+    >>> cell = put(sheet, 1, 1, '=HYPERLINK("http://x","y")')
+    >>> cell.data_type, cell.value, cell.quotePrefix
+    ('s', '=HYPERLINK("http://x","y")', True)
+    >>> put(sheet, 1, 2, 2.5).data_type, put(sheet, 1, 3, "a\x00b").value
+    ('n', 'ab')
+    """
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = clean(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula
+        if text.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def write_row(sheet, values, row: int | None = None) -> int:
+    """Append one row (or write row ``row``) through :func:`put`; returns its row number."""
+    if row is None:
+        row = sheet.max_row + 1 if sheet._cells else 1
+    for column, value in enumerate(values or [None], start=1):
+        put(sheet, row, column, value)
+    return row
+
+
+def sheet_title(text: str) -> str:
+    """A sheet title Excel accepts: at most 31 characters, none of ``[]:*?/\\``.
+
+    >>> sheet_title("Svar: 2024/25 [utkast]")
+    'Svar 202425 utkast'
+    """
+    return re.sub(r"[\[\]:*?/\\]", "", clean(str(text))).strip()[:31] or "Blad"
 
 
 def occasion_label(key: str, lang: str) -> str:
@@ -73,20 +137,13 @@ def _autosize(sheet) -> None:
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
 
 
-def _write_text_cell(cell, value) -> None:
-    """Store a typed text as text, never as a formula."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
 def add_table_sheet(book, table: pd.DataFrame, lang: str, title: str) -> None:
     """Append a summary table as a sheet, numbers as numbers (rounded display format)."""
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(_header_row(table, lang))
+    sheet = book.create_sheet(title=sheet_title(title))
+    write_row(sheet, _header_row(table, lang))
     for i, row in table.iterrows():
         values = [None if pd.isna(v) else round(float(v), 4) for v in row]
-        sheet.append([_index_label(i, lang)] + values)
+        write_row(sheet, [_index_label(i, lang)] + values)
     for row in sheet.iter_rows(min_row=2, min_col=2):
         for cell in row:
             cell.number_format = "0.0"
@@ -98,26 +155,34 @@ def answers_headers(lang: str) -> list[str]:
     return [content.text(f"columns.{f}", lang) for f in ANSWER_FIELDS]
 
 
-def answer_rows(answers: pd.DataFrame) -> list[list]:
+def role_label(role, lang: str) -> str:
+    """A role as people read it; the group's consensus has a label of its own.
+
+    >>> role_label("annan", "sv"), role_label(None, "sv"), role_label(None, "en")
+    ('Annan roll', 'Gruppen (konsensus)', 'The group (consensus)')
+    """
+    blank = role is None or (isinstance(role, float) and pd.isna(role)) or role == ""
+    return content.text(f"role_one.{'konsensus' if blank else role}", lang)
+
+
+def answer_rows(answers: pd.DataFrame, lang: str = "sv") -> list[list]:
+    """The answers as rows for a sheet: occasions and roles by their labels, not their codes
+    (the kit's reader takes the labels back)."""
     rows = []
     for _, a in answers.iterrows():
-        role = a["role"]
         rows.append([
-            a["organisation"], a["occasion"], int(a["moment"]),
-            None if pd.isna(a["score"]) else int(a["score"]),
-            "" if role is None or (isinstance(role, float) and pd.isna(role)) else role,
+            a["organisation"], occasion_label(a["occasion"], lang), int(a["moment"]),
+            None if pd.isna(a["score"]) else int(a["score"]), role_label(a["role"], lang),
             a["comment"] or "", a["actions"] or "", a["version"] or sc.DEFAULT_VERSION,
         ])
     return rows
 
 
 def add_answers_sheet(book, answers: pd.DataFrame, lang: str, title: str) -> None:
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(answers_headers(lang))
-    for values in answer_rows(answers):
-        sheet.append([None] * len(values))
-        for col, value in enumerate(values, start=1):
-            _write_text_cell(sheet.cell(row=sheet.max_row, column=col), value)
+    sheet = book.create_sheet(title=sheet_title(title))
+    write_row(sheet, answers_headers(lang))
+    for values in answer_rows(answers, lang):
+        write_row(sheet, values)
     sheet.freeze_panes = "A2"
     _autosize(sheet)
 
@@ -142,14 +207,14 @@ def kit_json(answers: pd.DataFrame, *, workshop: str = "", organisation: str = "
     for _, a in answers.iterrows():
         role = a["role"]
         items.append({
-            "organisation": a["organisation"], "occasion": a["occasion"], "moment": int(a["moment"]),
-            "score": None if pd.isna(a["score"]) else int(a["score"]),
+            "organisation": clean(a["organisation"]), "occasion": clean(a["occasion"]),
+            "moment": int(a["moment"]), "score": None if pd.isna(a["score"]) else int(a["score"]),
             "role": None if role is None or (isinstance(role, float) and pd.isna(role)) else role,
-            "comment": a["comment"] or "", "actions": a["actions"] or "",
+            "comment": clean(a["comment"] or ""), "actions": clean(a["actions"] or ""),
             "version": a["version"] or sc.DEFAULT_VERSION,
         })
     doc = {"format": KIT_FORMAT, "format_version": KIT_FORMAT_VERSION, "kind": "självskattning",
-           "workshop": workshop, "organisation": organisation,
+           "workshop": clean(workshop), "organisation": clean(organisation),
            "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
            "answers": items}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
@@ -184,22 +249,22 @@ def write_table(table: pd.DataFrame, path, lang: str = "sv") -> Path:
     elif suffix == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";" if lang == "sv" else ",", lineterminator="\r\n")
-        header = [content.text("table.change", lang) if c == sc.CHANGE else safe_csv_text(c)
+        header = [content.text("table.change", lang) if c == sc.CHANGE else c
                   for c in _header_row(table, lang)]
-        writer.writerow(header)
+        writer.writerow([safe_csv_text(c) for c in header])
         for i, row in table.iterrows():
-            writer.writerow([_index_label(i, lang)] + [_plain_number(v, lang) for v in row])
+            writer.writerow([safe_csv_text(_index_label(i, lang))] + [_plain_number(v, lang) for v in row])
         payload = buffer.getvalue().encode("utf-8-sig")
     elif suffix == ".md":
         shown = table_for_display(table, lang)
-        cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731 - a pipe would split the cell
+        cell = lambda v: clean(" ".join(str(v).split())).replace("|", "\\|")  # noqa: E731 - one line, no pipe
         lines = ["| " + " | ".join(cell(c) for c in [shown.index.name, *shown.columns]) + " |",
                  "|" + "---|" * (len(shown.columns) + 1)]
         lines += ["| " + " | ".join(cell(c) for c in [i, *row]) + " |" for i, row in shown.iterrows()]
         payload = ("\n".join(lines) + "\n").encode("utf-8")
     else:
-        raise InputError(f"{path.name}: okänd filtyp för utdata '{suffix or 'ingen'}'. "
-                         "Använd .xlsx, .csv eller .md.", source=path.name)
+        raise InputError("write.unknown_type", source=path.name, name=path.name,
+                         suffix=suffix or "–")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(payload)
     tmp.replace(path)  # never leave a half-written file

@@ -18,7 +18,7 @@ import pandas as pd
 from kit import content
 from kit.domain import access
 from kit.domain import scores as sc
-from kit.errors import InputError
+from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
 from kit.ui.selfassessment import shell_strings
@@ -63,6 +63,7 @@ class FacilitatorApp:
         self.projector = False
         self.occasion = None
         self._fingerprint = None
+        self._last_good = ""
         self.new_group_keys: dict[str, str] = {}
         self.widget = w.VBox()
         self.widget.add_class("jk-app")
@@ -192,8 +193,6 @@ class FacilitatorApp:
         values = msg.get("values") or {}
         try:
             name = sc.parse_name(values.get("name"), "workshop")
-            if name in self.store.workshops(include_deleted=True):
-                raise InputError(self.T("fac.exists", name=name))
             occasions = []
             for i in range(1, len(sc.DEFAULT_OCCASIONS) + 1):
                 label = (values.get(f"occ{i}") or "").strip()
@@ -201,13 +200,14 @@ class FacilitatorApp:
                     key = sc.parse_occasion(_occasion_key(label))
                     occasions.append({"key": key, "date": (values.get(f"date{i}") or "")[:10]})
             if not occasions:
-                raise InputError(self.T("form.missing", field=self.T("fac.occasion_n", n=1).lower()))
+                raise InputError("form.missing", field="occasion", what=Msg("field.occasion"))
             key = access.new_facilitator_key()
             lang = content.normalise_lang(values.get("lang"))
-            self.store.save_workshop(name, lang=lang, occasions=occasions,
-                                     facilitator_key_hash=access.hash_key(key))
+            # atomic: of two facilitators creating one name at once, one gets it
+            self.store.create_workshop(name, lang=lang, occasions=occasions,
+                                       facilitator_key_hash=access.hash_key(key))
         except InputError as exc:
-            self.create_form.error = str(exc)
+            self.create_form.error = exc.text(self.lang)
             return
         self.workshop, self.key, self.lang = self.store.workshop_record(name), key, lang
         self.notice = self.T("fac.created", code=key)
@@ -255,17 +255,18 @@ class FacilitatorApp:
     def _on_add_group(self, _w, msg, _b) -> None:
         if msg.get("event") != "submit":
             return
+        name = self.workshop["name"]
         try:
             group = sc.parse_name((msg.get("values") or {}).get("group"), "organisation")
+            if group in self.store.groups(name):
+                raise InputError("store.group_exists", field="organisation", group=group)
+            key = access.new_group_key()
+            # the link can be shown again: the key is kept sealed with the facilitator's key
+            self.store.claim_group(name, group, access.hash_key(key),
+                                   sealed_key=access.seal(key, self.key, _context(name, group)))
         except InputError as exc:
-            self.add_form.error = str(exc)
+            self.add_form.error = exc.text(self.lang)
             return
-        if group in self.store.groups(self.workshop["name"]):
-            self.add_form.error = self.T("fac.group_exists", group=group)
-            return
-        key = access.new_group_key()
-        # the facilitator may reprint the group's link, so its key is kept beside the hash
-        self.store.claim_group(self.workshop["name"], group, access.hash_key(key), key=key)
         self.add_form.error = ""
         self.add_form.reset += 1
         self._group_message(self.T("fac.group_added", group=group))
@@ -321,11 +322,12 @@ class FacilitatorApp:
         everyone = self.T("fac.join_all")
         links = [{"label": everyone, "url": self.join_url(),
                   "qr": qr_data_uri(self.join_url()), "alt": self.T("fac.qr_alt", what=everyone)}]
-        for group in self.store.groups(self.workshop["name"]):
-            record = self.store.group_record(self.workshop["name"], group) or {}
-            key = record.get("key")
+        name = self.workshop["name"]
+        for group in self.store.groups(name):
+            record = self.store.group_record(name, group) or {}
+            key = access.unseal(record.get("sealed_key"), self.key, _context(name, group))
             if not key:
-                continue  # a group that named itself holds its own key
+                continue  # a group that named itself holds its own key (a new one can be made)
             url = self.join_url(group, key)
             label = self.T("fac.join_group", group=group)
             links.append({"label": label, "url": url, "qr": qr_data_uri(url),
@@ -350,27 +352,38 @@ class FacilitatorApp:
 
     def _on_tick(self, _w, msg, _b) -> None:
         if msg.get("event") == "tick":
-            try:
-                self._refresh(force=bool(msg.get("manual")))
-            except Exception:  # noqa: BLE001 - a live view must keep going
-                log.exception("JämKit: overview refresh failed")
+            self._refresh(force=bool(msg.get("manual")))
 
-    def _refresh(self, force: bool = False) -> None:
-        """Redraw the overview when anything was saved since the last time (or when asked)."""
+    def _refresh(self, force: bool = False) -> bool:
+        """Redraw the overview when anything was saved since the last time (or when asked).
+
+        A refresh that fails says so on the page and in the log, keeps the last good view, and
+        the time shown stays the time of the last good refresh; the next tick tries again."""
         name = self.workshop["name"]
-        stamp = dt.datetime.now().astimezone().strftime("%H:%M:%S")
-        self.ticker.text = self.T("overview.ticker", seconds=REFRESH_SECONDS, time=stamp)
-        fingerprint = self.store.last_revision_id(name)
-        if not force and fingerprint == self._fingerprint:
-            return
-        self._fingerprint = fingerprint
-        answers = self.store.answers_frame(name)
-        self.overview.value = self.overview_html(answers)
-        self._refresh_exports(answers)
+        try:
+            fingerprint = self.store.changes(name)
+            if force or fingerprint != self._fingerprint:
+                answers = self.store.answers_frame(name)
+                self.overview.value = self.overview_html(answers)
+                self._fingerprint = fingerprint
+                self._refresh_exports(answers)
+        except Exception as exc:  # noqa: BLE001 - said on the page, logged, tried again
+            log.error("JämKit: overview refresh failed", exc_info=exc)
+            self._fingerprint = None
+            since = self._last_good or "–"
+            self.ticker.text = self.T("overview.refresh_failed", time=since)
+            self.ticker.kind = "error"
+            return False
+        self._last_good = dt.datetime.now().astimezone().strftime("%H:%M:%S")
+        self.ticker.text = self.T("overview.ticker", seconds=REFRESH_SECONDS, time=self._last_good)
+        self.ticker.kind = "info"
+        return True
 
     def overview_html(self, answers) -> str:
         from kit import plots
         from kit.reference import published_table
+
+        from kit.io.workshop import anonymise, totals_with_notes
 
         lang, occ, large = self.lang, self.occasion, self.projector
         self._figures = []  # (caption, alt, png), reused by the report so nothing is drawn twice
@@ -378,15 +391,23 @@ class FacilitatorApp:
         if answers.empty or answers["score"].notna().sum() == 0:
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('overview.empty'))}</p>")
             return "".join(parts)
+        if self.anonymous:  # one letter per organisation in every chart, table and export
+            answers = anonymise(answers, self.workshop["name"])
         order = self._occasions_with_answers(answers)
         table = sc.summary_table(answers, order)
         parts.append(f"<h3>{H.e(self.T('overview.table_heading'))}</h3>")
         parts.append(H.summary_table(table, lang, self.T("overview.table_caption")))
         parts.append(H.count_table(table.attrs["n"], lang, self.T("overview.n_heading")))
+        totals, notes = totals_with_notes(answers, order, lang)
+        if len(totals):
+            parts.append(H.totals_table(totals, notes, lang, self.T("overview.lines")))
         parts.append("<details class=\"jk-details\"><summary>"
                      f"{H.e(self.T('results.reference'))}</summary>"
                      + "".join(H.summary_table(published_table(wh), lang, self.T(f"results.{wh}"))
-                               for wh in ("participants", "mentors")) + "</details>")
+                               + f"<p class=\"jk-source\">{H.e(self.T(note))}</p>"
+                               for wh, note in (("participants", "results.note_table1"),
+                                                ("mentors", "results.note_table2")))
+                     + "</details>")
         figures = [
             (self.T("overview.radar"), self.T("overview.radar_alt"), plots.radar(table, lang=lang, large=large)),
             (self.T("overview.bars"), self.T("overview.bars_alt"), plots.moment_bars(table, lang=lang, large=large)),
@@ -394,10 +415,10 @@ class FacilitatorApp:
              self.T("overview.distribution_alt", occasion=occasion_label(occ, lang)),
              plots.distribution(sc.organisation_scores(answers), occ, lang=lang, large=large)),
         ]
-        totals = sc.organisation_totals(answers, order).dropna(how="all")
         if len(totals):
             figures.append((self.T("overview.lines"), self.T("overview.lines_alt"),
-                            plots.organisation_lines(totals, lang=lang, large=large, anonymous=self.anonymous)))
+                            plots.organisation_lines(sc.organisation_totals(answers, order, partial=True),
+                                                     lang=lang, large=large, incomplete=set(notes))))
         for caption, alt, fig in figures:
             png = plots.png_bytes(fig, dpi=90 if not large else 100)
             self._figures.append((caption, alt, png))
@@ -450,14 +471,18 @@ class FacilitatorApp:
             self.files.downloads = []
             return
         name = self.workshop["name"]
-        lang = self.workshop.get("lang", self.lang)
+        lang = self.lang  # the reader's language, not only the workshop's
         order = self._occasions_with_answers(answers)
         stem = f"jamkit-{_slug(name)}"
-        xlsx = workshop_workbook(answers, lang, order)
-        # the overview's plots go into the report when they are in the report's language
-        figures = self._figures if lang == self.lang and getattr(self, "_figures", None) else None
-        report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous,
-                             figures=figures)
+        try:
+            xlsx = workshop_workbook(answers, lang, order)  # the facilitator's full record, with names
+            report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous,
+                                 figures=getattr(self, "_figures", None) or None, salt=name)
+        except Exception as exc:  # noqa: BLE001 - one export must never take a page down
+            log.error("JämKit: making the workshop's exports failed", exc_info=exc)
+            self.files.downloads = []
+            self.files.status, self.files.status_kind = self.T("files.export_failed"), "error"
+            return
         self.files.downloads = [
             {"label": self.T("overview.xlsx"), "filename": f"{stem}.xlsx",
              "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -481,7 +506,7 @@ class FacilitatorApp:
             answers = (read_kit_json(name=name, data=data)["answers"] if name.lower().endswith(".json")
                        else read_scores(name, name=name, data=data))
         except InputError as exc:
-            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=str(exc)), "error"
+            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=exc.text(self.lang)), "error"
             self.preview.value = ""
             return False
         existing = set(self.store.groups(self.workshop["name"]))
@@ -512,15 +537,16 @@ class FacilitatorApp:
             return 0
         name, answers = self.pending
         workshop = self.workshop["name"]
-        new = [org for org in dict.fromkeys(answers["organisation"]) if self.store.group_record(workshop, org) is None]
-        try:
-            self.store.import_answers(workshop, answers)
+        claims = {}
+        for org in dict.fromkeys(answers["organisation"]):
+            if self.store.group_record(workshop, org) is None:
+                key = access.new_group_key()
+                claims[org] = (access.hash_key(key), access.seal(key, self.key, _context(workshop, org)))
+        try:  # the answers and the new groups' keys: all in one transaction, or nothing
+            self.store.import_answers(workshop, answers, claims_for=claims)
         except InputError as exc:
-            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=str(exc)), "error"
+            self.files.status, self.files.status_kind = self.T("files.upload_failed", reason=exc.text(self.lang)), "error"
             return 0
-        for org in new:
-            key = access.new_group_key()
-            self.store.claim_group(workshop, org, access.hash_key(key), key=key)
         self.pending = None
         self.preview.value = ""
         self.confirm_form.layout.display = "none"
@@ -538,6 +564,11 @@ class FacilitatorApp:
             self._build()
         elif msg.get("event") == "back" and self.on_back:
             self.on_back(self)
+
+
+def _context(workshop: str, group: str) -> str:
+    """What a sealed group key is bound to (it opens for this group of this workshop only)."""
+    return f"{workshop}\x1f{group}"
 
 
 def _occasion_key(label: str) -> str:

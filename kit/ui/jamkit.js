@@ -143,10 +143,19 @@ function renderSwitches({ model, el }) {
 // ---------------------------------------------------------------- ticker (live refresh)
 function renderTicker({ model, el }) {
   const text = h("p", { class: "jk-muted jk-ticker-text" });
+  // a failed refresh is announced once (role=alert); the ordinary tick is not read out
+  const alert = h("p", { class: "jk-status jk-status-error", role: "alert" });
   const button = h("button", { type: "button", class: "jk-button jk-button-quiet",
     onclick: () => model.send({ event: "tick", manual: true }) });
-  el.append(h("div", { class: "jk-ticker" }, text, button));
-  const sync = () => { text.textContent = model.get("text"); button.textContent = model.get("button_label"); };
+  el.append(h("div", { class: "jk-ticker" }, text, alert, button));
+  const sync = () => {
+    const failed = model.get("kind") === "error";
+    text.textContent = failed ? "" : model.get("text");
+    text.hidden = failed;
+    const message = failed ? `⚠ ${model.get("text")}` : "";
+    if (alert.textContent !== message) alert.textContent = message;
+    button.textContent = model.get("button_label");
+  };
   sync();
   model.on("change", sync);
   const timer = setInterval(() => {

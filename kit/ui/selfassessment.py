@@ -17,13 +17,13 @@ import ipywidgets as w
 from kit import content
 from kit.domain import access
 from kit.domain import scores as sc
-from kit.errors import InputError
+from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
 from kit.ui.widgets import ContextForm, Files, MomentCard, SaveBar, Shell
 
 log = logging.getLogger("kit.ui")
-CONSENSUS = "konsensus"  # the role key the form uses for the group's consensus
+CONSENSUS = sc.CONSENSUS  # the role key the form uses for the group's consensus
 ROLE_KEYS = ("politiker", "chef", "strateg", "annan", CONSENSUS)
 
 
@@ -113,15 +113,7 @@ class SelfAssessmentApp:
         except InputError:
             return sc.DEFAULT_OCCASIONS[0]
 
-    @staticmethod
-    def _role_or_blank(value) -> str:
-        text = (value or "").strip().lower()
-        if text in (CONSENSUS, "consensus", "grupp", "group"):
-            return CONSENSUS
-        try:
-            return sc.parse_role(text) or ""
-        except InputError:
-            return ""
+    _role_or_blank = staticmethod(sc.role_or_consensus)
 
     def T(self, key, **values) -> str:
         return content.text(key, self.lang, **values)
@@ -135,23 +127,16 @@ class SelfAssessmentApp:
     def _store_role(self):
         return None if self.ctx["role"] == CONSENSUS else self.ctx["role"]
 
+    def _access(self, group: str | None = None):
+        """The page's one door to a group's answers: every read and write checks the key."""
+        return self.store.group(self.ctx["workshop"], group or self.ctx["organisation"], self.gkey)
+
     def _group_state(self) -> str:
         """'open' (no key needed, or the right one held), 'locked' or 'deleted'."""
         if not (self.ctx["workshop"] and self.ctx["organisation"]):
             return "open"
-        record = self.store.group_record(self.ctx["workshop"], self.ctx["organisation"])
-        if record and record.get("deleted"):
-            return "deleted"
-        return "open" if access.may_use_group(record, self.gkey) else "locked"
-
-    def _claim_if_new(self, group: str) -> None:
-        """A group saving under a new name gets a key (the one it already has, or a new one)."""
-        if self.store.group_record(self.ctx["workshop"], group) is None:
-            if not self.gkey:
-                self.gkey = access.normalise_key(access.new_group_key())
-                shown = f"{self.gkey[:4]}-{self.gkey[4:]}"
-                self.key_notice = self.T("sa.key_created", code=shown)
-            self.store.claim_group(self.ctx["workshop"], group, access.hash_key(self.gkey))
+        state = self._access().state
+        return "open" if state == "new" else state
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -314,11 +299,14 @@ class SelfAssessmentApp:
             self._refresh_peers()
             self.files.downloads = []
             self.results.value, self._results_stamp = "", None
-            self._status(self.T(f"sa.{state}", group=self.ctx["organisation"]), "error")
+            self._status(self._state_text(state), "error")
             return
         if self._complete_context():
-            saved = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
-                                            self.ctx["occasion"], self._store_role())
+            try:
+                saved = self._access().load(self.ctx["occasion"], self._store_role())
+            except InputError as exc:  # closed between the check above and now
+                self._status(exc.text(self.lang), "error")
+                return
         blank = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
         if saved:
             stamp = saved.pop("_saved_at")
@@ -360,7 +348,7 @@ class SelfAssessmentApp:
                 self.context.key = self.gkey
             finally:
                 self._syncing = False
-        notice = self.key_notice if state == "open" else self.T(f"sa.{state}", group=self.ctx["organisation"])
+        notice = self.key_notice if state == "open" else self._state_text(state)
         kind = "saved" if state == "open" else "error"
         self.key_box.value = (f"<p class=\"jk-note jk-status-{kind}\" role=\"status\">{H.e(notice)}</p>"
                               if notice else "")
@@ -369,9 +357,12 @@ class SelfAssessmentApp:
         consensus = self.ctx["role"] == CONSENSUS
         peers = {m: [] for m in sc.MOMENTS}
         if consensus and self.ctx["workshop"] and self.ctx["organisation"] and self._group_state() == "open":
+            door = self._access()
             for role in ("politiker", "chef", "strateg", "annan"):
-                form = self.store.load_answers(self.ctx["workshop"], self.ctx["organisation"],
-                                               self.ctx["occasion"], role)
+                try:
+                    form = door.load(self.ctx["occasion"], role)
+                except InputError:
+                    break
                 if not form:
                     continue
                 for m in sc.MOMENTS:
@@ -402,24 +393,28 @@ class SelfAssessmentApp:
         state = self._group_state()
         if state != "open":
             self._show_key_state(state)
-            self._status(self.T("save.not_saved", reason=self.T(f"sa.{state}", group=self.ctx["organisation"])),
-                         "error")
+            self._status(self.T("save.not_saved", reason=self._state_text(state)), "error")
             return False
         self.savebar.busy = True
         self._status(self.T("save.saving"), "busy")
         try:
-            self._claim_if_new(self.ctx["organisation"])
-            revision = self.store.save_answers(self.ctx["workshop"], self.ctx["organisation"],
-                                               self.ctx["occasion"], self._store_role(),
-                                               self._clean_answers())
+            # the check of the key, the claim of a new name and the answers: one transaction
+            revision, made = self._access().save(self.ctx["occasion"], self._store_role(),
+                                                 self._clean_answers())
         except InputError as exc:
-            self._status(self.T("save.not_saved", reason=str(exc)), "error")
+            # nothing was written, and nothing typed is lost: the form keeps it as a draft
+            self._status(self.T("save.not_saved", reason=exc.text(self.lang)), "error")
+            if exc.key in ("store.group_taken", "store.group_locked"):
+                self._show_key_state("locked")
             return False
         except Exception as exc:
             self._fail(exc)
             return False
         finally:
             self.savebar.busy = False
+        if made:
+            self.gkey = access.normalise_key(made)
+            self.key_notice = self.T("sa.key_created", code=made)
         self.saved = self._clean_answers()
         self.drafts.pop(self._ctx_key(), None)
         self._status(self.T("save.saved_at", time=self._clock(revision.saved_at)), "saved")
@@ -435,30 +430,47 @@ class SelfAssessmentApp:
         return stamp.astimezone().strftime("%H:%M")
 
     def _fail(self, exc: Exception) -> None:
-        log.exception("JämKit: unexpected error")
-        self._status(self.T("save.not_saved", reason=f"{type(exc).__name__}: {exc}"), "error")
+        log.error("JämKit: unexpected error", exc_info=exc)
+        self._status(self.T("save.not_saved", reason=self.T("app.failed")), "error")
+
+    def _state_text(self, state: str) -> str:
+        return self.T(f"sa.{state}", group=self.ctx["organisation"])
 
     # -- results -----------------------------------------------------------------------
     def group_answers(self):
-        return self.store.answers_frame(self.ctx["workshop"], self.ctx["organisation"])
+        """The group's saved answers — through the key check (raises :class:`InputError`)."""
+        return self._access().answers()
 
     def _refresh_results(self) -> None:
         """Draw the group's results; skipped when nothing was saved since the last drawing
-        (switching role or occasion does not change a group's results)."""
+        (switching role or occasion does not change a group's results). A locked group shows
+        nothing, whichever path asks (a language switch too)."""
+        try:
+            answers = self.group_answers()
+        except InputError:
+            self.results.value, self._results_stamp = "", None
+            return
+        stamp = (self.ctx["workshop"], self.ctx["organisation"], self.lang, self.gkey,
+                 self.store.changes(self.ctx["workshop"]))
+        if stamp == getattr(self, "_results_stamp", None) and self.results.value:
+            return
+        try:
+            self.results.value = self._results_html(answers)
+            self._results_stamp = stamp
+        except Exception as exc:  # noqa: BLE001 - a drawing must never take the page down
+            log.error("JämKit: drawing the results failed", exc_info=exc)
+            self.results.value = (f"<h2>{H.e(self.T('results.heading'))}</h2>"
+                                  f"<p class=\"jk-status-error\" role=\"status\">⚠ {H.e(self.T('results.failed'))}</p>")
+            self._results_stamp = None
+
+    def _results_html(self, answers) -> str:
         from kit import plots
 
         lang = self.lang
-        stamp = (self.ctx["workshop"], self.ctx["organisation"], lang,
-                 self.store.last_revision_id(self.ctx["workshop"]))
-        if stamp == getattr(self, "_results_stamp", None) and self.results.value:
-            return
-        self._results_stamp = stamp
-        answers = self.group_answers()
         parts = [f"<h2>{H.e(self.T('results.heading'))}</h2>"]
         if answers.empty or answers["score"].notna().sum() == 0:
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.empty'))}</p>")
-            self.results.value = "".join(parts) + self._reference_html()
-            return
+            return "".join(parts) + self._reference_html()
         table = sc.summary_table(answers)
         who = self.ctx["organisation"]
         fig = plots.radar(table, lang=lang)
@@ -477,7 +489,7 @@ class SelfAssessmentApp:
         if left_out:
             names = ", ".join(f"{occasion_label(occ, lang)} ({len(miss)})" for _, occ, miss in left_out)
             parts.append(f"<p class=\"jk-muted\">{H.e(self.T('results.incomplete', list=names))}</p>")
-        self.results.value = "".join(parts) + self._reference_html()
+        return "".join(parts) + self._reference_html()
 
     def _reference_html(self) -> str:
         """Modellkonceptet 2020–2022's published Tabell 1 and 2, as published."""
@@ -485,19 +497,35 @@ class SelfAssessmentApp:
 
         tables = "".join(
             H.summary_table(published_table(which), self.lang, self.T(f"results.{which}"))
-            for which in ("participants", "mentors"))
+            + f"<p class=\"jk-source\">{H.e(self.T(note))}</p>"
+            for which, note in (("participants", "results.note_table1"),
+                                ("mentors", "results.note_table2")))
         return (f"<details class=\"jk-details\"><summary>{H.e(self.T('results.reference'))}</summary>"
                 f"<p>{H.e(self.T('results.reference_help'))}</p>{tables}"
                 f"<p class=\"jk-source\">{H.e(self.T('sa.source', source=SOURCE))}</p></details>")
 
     # -- files -------------------------------------------------------------------------
     def _refresh_downloads(self) -> None:
+        """The group's XLSX and JSON — only through the key check, and a file that cannot be
+        made is said so in the files panel; it never takes the page down."""
         from kit.io.writers import kit_json, workbook_bytes
 
-        answers = self.group_answers()
+        try:
+            answers = self.group_answers()
+        except InputError:
+            self.files.downloads = []
+            return
         if answers.empty:
             self.files.downloads = []
             return
+        try:
+            self.files.downloads = self._downloads(answers, workbook_bytes, kit_json)
+        except Exception as exc:  # noqa: BLE001 - one export must never take a page down
+            log.error("JämKit: making the group's files failed", exc_info=exc)
+            self.files.downloads = []
+            self.files.status, self.files.status_kind = self.T("files.export_failed"), "error"
+
+    def _downloads(self, answers, workbook_bytes, kit_json) -> list:
         stem = f"jamkit-{_slug(self.ctx['workshop'])}-{_slug(self.ctx['organisation'])}"
         xlsx = workbook_bytes(answers, self.lang)
         js = kit_json(answers, workshop=self.ctx["workshop"], organisation=self.ctx["organisation"])
@@ -508,15 +536,16 @@ class SelfAssessmentApp:
             {"label": self.T("files.json"), "filename": f"{stem}.json", "mime": "application/json",
              "b64": base64.b64encode(js).decode("ascii")},
         ]
-        if downloads != self.files.downloads:
-            self.files.downloads = downloads
+        return downloads
 
     def _on_files_msg(self, _widget, msg, buffers) -> None:
         if msg.get("event") == "upload" and buffers:
             self.upload(str(msg.get("name") or "fil"), bytes(buffers[0]))
 
     def upload(self, name: str, data: bytes) -> bool:
-        """Read a file of answers and add it to the store (all or nothing)."""
+        """Read a file of answers and add it to the store (all or nothing). Every group in the
+        file must be open to this page's key; a name nobody holds is claimed with it, in the
+        same transaction as the answers."""
         from kit.io.readers import read_kit_json, read_scores
 
         try:
@@ -527,34 +556,43 @@ class SelfAssessmentApp:
             else:
                 answers = read_scores(name, name=name, data=data)
             if not workshop:
-                raise InputError(self.T("form.missing", field=self.T("form.workshop").lower()))
+                raise InputError("form.missing", field="workshop", what=Msg("field.workshop"))
             organisations = list(dict.fromkeys(answers["organisation"]))
+            key = self.gkey or access.normalise_key(access.new_group_key())
+            claims = {}
             for org in organisations:
-                record = self.store.group_record(workshop, org)
-                if (record and record.get("deleted")) or not access.may_use_group(record, self.gkey):
-                    raise InputError(self.T("sa.locked", group=org))
-            count = self.store.import_answers(workshop, answers)
-            self.ctx["workshop"] = workshop
-            for org in organisations:
-                self._claim_if_new(org)
+                state = self.store.group(workshop, org, key).state
+                if state in ("locked", "deleted"):
+                    raise InputError(f"store.group_{state}", field="organisation", group=org)
+                if state == "new":
+                    claims[org] = (access.hash_key(key), None)
+            count = self.store.import_answers(workshop, answers, claims_for=claims)
         except InputError as exc:
-            self.files.status = self.T("files.upload_failed", reason=str(exc))
+            self.files.status = self.T("files.upload_failed", reason=exc.text(self.lang))
             self.files.status_kind = "error"
             return False
-        except Exception as exc:
-            log.exception("JämKit: upload failed")
-            self.files.status = self.T("files.upload_failed", reason=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - said on the page, logged for the developer
+            log.error("JämKit: upload failed", exc_info=exc)
+            self.files.status = self.T("files.upload_failed", reason=self.T("app.failed"))
             self.files.status_kind = "error"
             return False
-        self.files.status = self.T("files.uploaded", count=len(answers), name=name)
-        self.files.status_kind = "saved"
-        organisations = list(dict.fromkeys(answers["organisation"]))
+        if claims and not self.gkey:
+            self.gkey = key
+            self.key_notice = self.T("sa.key_created", code=access.display_key(key))
         self.ctx["workshop"] = workshop
         if self.ctx["organisation"] not in organisations:
             self.ctx["organisation"] = organisations[0]
-        self.drafts.clear()
+        # the uploaded forms replace their drafts; a draft of any other form stays
+        written = {(workshop, org, occ, self._role_or_blank(role) or CONSENSUS)
+                   for org, occ, role in zip(answers["organisation"], answers["occasion"],
+                                             answers["role"].map(lambda r: r or CONSENSUS))}
+        for ctx_key in [k for k in self.drafts if k in written]:
+            self.drafts.pop(ctx_key)
         self._sync_context_widget()
         self._load(was_complete=True)
+        # said last, so that when it is read the page already shows what was read in
+        self.files.status = self.T("files.uploaded", count=len(answers), name=name)
+        self.files.status_kind = "saved"
         return count > 0
 
     def _sync_context_widget(self) -> None:

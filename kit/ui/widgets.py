@@ -120,6 +120,7 @@ class Ticker(_Component):
     _kind = t.Unicode("ticker").tag(sync=True)
     seconds = t.Int(10).tag(sync=True)
     text = t.Unicode("").tag(sync=True)
+    kind = t.Unicode("info").tag(sync=True)  # "error": the last refresh failed
     button_label = t.Unicode("").tag(sync=True)
 
 
