@@ -28,6 +28,21 @@ def query_params() -> dict:
     return {k: v[0][:200] for k, v in parse_qs(raw, keep_blank_values=False).items()}
 
 
+def _log_to_server() -> None:
+    """The kit's warnings and errors go to the server's log (the kernel's real stderr), never
+    into the participant's page, which is where a kernel's ``sys.stderr`` would put them."""
+    import logging
+    import sys
+
+    logger = logging.getLogger("kit")
+    if not any(getattr(h, "_jamkit", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._jamkit = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def _display(widget):
     from IPython.display import display
 
@@ -39,6 +54,8 @@ def start(**overrides):
     """The start page (the shell for every module)."""
     from kit.ui.start import StartApp
 
+    _log_to_server()
+
     params = query_params() | overrides
     app = StartApp(params)
     _display(app.widget)
@@ -48,6 +65,8 @@ def start(**overrides):
 def self_assessment(**overrides):
     """The self-assessment app on its own (self-study, JupyterLab)."""
     from kit.ui.selfassessment import SelfAssessmentApp
+
+    _log_to_server()
 
     p = query_params() | overrides
     app = SelfAssessmentApp(lang=p.get("lang", "sv"), workshop=p.get("workshop", ""),
@@ -61,6 +80,8 @@ def self_assessment(**overrides):
 def facilitator(**overrides):
     """The facilitator's app on its own."""
     from kit.ui.facilitator import FacilitatorApp
+
+    _log_to_server()
 
     app = FacilitatorApp(query_params() | overrides)
     _display(app.widget)
