@@ -1,6 +1,7 @@
 """Command line: ``python -m kit serve`` and ``python -m kit table``.
 
-Bad input ends with exit code 2 and one Swedish line on stderr, never a traceback.
+Bad input ends with exit code 2 and one line on stderr (Swedish, or English with ``--lang en``),
+never a traceback.
 """
 
 from __future__ import annotations
@@ -57,13 +58,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    lang = getattr(args, "lang", "sv")
+    label = "Error" if lang == "en" else "Fel"
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
+        print(f"{label}: {exc.text(lang)}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"Fel: {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
+        print(f"{label}: {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -217,7 +217,8 @@ def _header_map(header: list, name: str, strict: bool = True) -> dict | None:
         if not strict:
             return None
         wanted = [Msg(f"field.{f}") for f in missing]
-        raise InputError("read.header_missing", source=name, row=1, name=name, what=wanted)
+        key = "read.header_missing" if len(missing) == 1 else "read.headers_missing"
+        raise InputError(key, source=name, row=1, name=name, what=wanted)
     return found
 
 

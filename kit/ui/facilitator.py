@@ -140,11 +140,16 @@ class FacilitatorApp:
         self.restore_form = Form(fields=[{"name": "group", "label": self.T("fac.group_name")}],
                                  submit_label=self.T("fac.restore_button"))
         self.restore_form.on_msg(self._on_restore_group)
+        self.reissue_form = Form(fields=[{"name": "group", "label": self.T("fac.group_name")}],
+                                 submit_label=self.T("fac.reissue_button"))
+        self.reissue_form.on_msg(self._on_reissue_group)
         groups_box = _section([
             _html(f"<h2>{H.e(self.T('fac.groups'))}</h2><h3>{H.e(self.T('fac.add_group'))}</h3>"),
             self.add_form, self.group_message,
             _html(f"<h3>{H.e(self.T('fac.delete_group'))}</h3>"), self.delete_form,
-            _html(f"<h3>{H.e(self.T('fac.restore_group'))}</h3>"), self.restore_form])
+            _html(f"<h3>{H.e(self.T('fac.restore_group'))}</h3>"), self.restore_form,
+            _html(f"<h3>{H.e(self.T('fac.reissue_group'))}</h3><p>{H.e(self.T('fac.reissue_help'))}</p>"),
+            self.reissue_form])
         self.delete_workshop_form = Form(fields=[{"name": "confirm", "label": self.T("fac.delete_workshop_confirm")}],
                                          submit_label=self.T("fac.delete_workshop_button"))
         self.delete_workshop_form.on_msg(self._on_delete_workshop)
@@ -304,6 +309,26 @@ class FacilitatorApp:
         self._group_message(self.T("fac.restored", group=group))
         self._refresh_links()
         self._refresh(force=True)
+
+    def _on_reissue_group(self, _w, msg, _b) -> None:
+        if msg.get("event") != "submit":
+            return
+        name = self.workshop["name"]
+        group = " ".join(str((msg.get("values") or {}).get("group") or "").split())
+        if group not in self.store.groups(name):
+            self.reissue_form.error = self.T("fac.unknown_group")
+            return
+        key = access.new_group_key()
+        try:
+            self.store.reissue_group_key(name, group, access.hash_key(key),
+                                         sealed_key=access.seal(key, self.key, _context(name, group)))
+        except InputError as exc:
+            self.reissue_form.error = exc.text(self.lang)
+            return
+        self.reissue_form.error = ""
+        self.reissue_form.reset += 1
+        self._group_message(self.T("fac.reissued", group=group, code=key))
+        self._refresh_links()
 
     def join_url(self, group: str | None = None, key: str | None = None) -> str:
         """The participants' link: the start page with the workshop (and group) filled in."""
