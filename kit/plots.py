@@ -39,6 +39,22 @@ def plain(text) -> str:
     return clean(" ".join(str(text).split())).replace("$", r"\$")
 
 
+def legend_label(text, width: int = 26, lines: int = 2) -> str:
+    r"""A typed name as a legend shows it: plain, wrapped, at most ``lines`` lines (a 120
+    character name must not squeeze the chart to nothing).
+
+    >>> legend_label("Örby kommun"), legend_label("x" * 60, 10)
+    ('Örby kommun', 'xxxxxxxxxx\nxxxxxxxxx…')
+    """
+    import textwrap
+
+    parts = textwrap.wrap(plain(text), width, break_long_words=True) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][:width - 1] + "…"
+    return "\n".join(parts)
+
+
 def _style(fig: Figure, large: bool) -> None:
     base = 15 if large else 11
     for ax in fig.axes:
@@ -135,7 +151,7 @@ def compare(table, occasion: str | None = None, lang: str = "sv", title: str | N
     if occasion is None:
         filled = [o for o in occasions if table[o].notna().any()]
         occasion = filled[-1] if filled else (occasions[-1] if occasions else "uppstart")
-    series = [(plain(group_label) if group_label else content.text("results.group", lang), table)]
+    series = [(legend_label(group_label, 40) if group_label else content.text("results.group", lang), table)]
     for which, key in (("participants", "results.participants"), ("mentors", "results.mentors")):
         ref = published_table(which)
         if occasion in ref.columns:
@@ -254,7 +270,7 @@ def organisation_lines(totals, lang: str = "sv", title: str | None = None, large
     xs = list(range(len(occasions)))
     marked = content.text("overview.incomplete_mark", lang)
     for i, (org, row) in enumerate(totals.iterrows()):
-        label = anonymous_label(i) if anonymous else plain(org)
+        label = anonymous_label(i) if anonymous else legend_label(org)
         partial = org in set(incomplete)
         ax.plot(xs, [float(v) for v in row], color=PALETTE[i % 8], marker=MARKERS[i % 8],
                 linestyle=":" if partial else LINESTYLES[i % 8], linewidth=2,

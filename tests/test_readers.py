@@ -69,8 +69,8 @@ def test_many_errors_are_counted_not_dumped(tmp_path):
 
 @pytest.mark.parametrize("name,data,needle", [
     ("svar.csv", b"", "tom"),
-    ("svar.csv", "namn;värde\nA;1\n".encode(), "saknar kolumnen organisation"),
-    ("svar.csv", b"organisation;moment\n", "saknar kolumnen tillfälle"),
+    ("svar.csv", "namn;värde\nA;1\n".encode(), "saknar kolumnerna organisation"),
+    ("svar.csv", b"organisation;moment\n", "saknar kolumnerna tillfälle, poäng"),
     ("svar.csv", b"organisation;tillf\xe4lle;moment;po\xe4ng\n", "inga svar"),
     ("svar.csv", "x".encode("utf-16"), "UTF-16"),
     ("svar.xlsx", b"PK\x03\x04 this is not a workbook", "går inte att öppna som Excel"),
