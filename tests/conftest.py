@@ -133,12 +133,18 @@ def voila_server(tmp_path_factory):
     else:
         pytest.fail(f"kit serve did not fill its kernel pool in 120 s:\n{server.logs()}")
     yield server
+    stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """End a server started with ``start_new_session=True`` and all its kernels."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def http_get(url: str) -> tuple[int, str]:

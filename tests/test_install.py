@@ -11,11 +11,9 @@ pointer into this tree), so the test needs no second download of JupyterLab and 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -27,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, stop_group
 
 SETUP = r"""
 import json, sys
@@ -141,9 +139,4 @@ def test_every_page_renders_from_an_installed_wheel(installed):
         server_log = log.read_text(errors="replace")
         assert "FileNotFoundError" not in server_log and "Traceback" not in server_log, server_log
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)

@@ -229,7 +229,7 @@ def _cell_place(number: int, columns: dict, field: str | None) -> Msg:
     return Msg("read.place_row", row=number)
 
 
-def _item_place(number: int, columns: dict, field: str | None) -> Msg:
+def _item_place(number: int, _columns: dict, field: str | None) -> Msg:
     if field:
         return Msg("read.place_item_field", n=number - 1, field=field)
     return Msg("read.place_item", n=number - 1)

@@ -68,7 +68,7 @@ def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
 
 def totals_table(totals: pd.DataFrame, notes: dict, lang: str, caption: str) -> str:
     """Each organisation's total per occasion; one that lacks a moment is shown, marked, with
-    what it lacks (never left out silently)."""
+    what it lacks under its name (never left out silently)."""
     from kit.io.writers import occasion_label
 
     heads = "".join(f'<th scope="col">{e(occasion_label(c, lang))}</th>' for c in totals.columns)
@@ -77,9 +77,9 @@ def totals_table(totals: pd.DataFrame, notes: dict, lang: str, caption: str) -> 
     for org, row in totals.iterrows():
         cells = "".join(f"<td>{e(number(v, lang))}</td>" for v in row)
         note = notes.get(org, "")
-        label = f"{org} {mark}" if note else str(org)
-        rows.append(f'<tr><th scope="row">{e(label)}</th>{cells}<td class="jk-note-cell">{e(note)}</td></tr>')
+        label = (f'{e(org)} {e(mark)}<br><span class="jk-muted jk-small">{e(note)}</span>'
+                 if note else e(org))
+        rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption><thead><tr>'
-                      f'<th scope="col">{e(content.text("columns.organisation", lang))}</th>{heads}'
-                      f'<th scope="col">{e(content.text("overview.note", lang))}</th></tr></thead>'
-                      f'<tbody>{"".join(rows)}</tbody></table>', caption)
+                      f'<th scope="col">{e(content.text("columns.organisation", lang).capitalize())}</th>'
+                      f'{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>', caption)
