@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from kit.domain import access
 from kit.domain import scores as sc
-from kit.errors import InputError
+from kit.errors import InputError, Msg
 
 ENV_URL = "JAMKIT_DB_URL"
 SELF_ASSESSMENT = "självskattning"
@@ -101,6 +101,57 @@ def _context(workshop: str, group: str) -> str:
     return f"{workshop}\x1f{group}"
 
 
+OVERVIEW_COLUMNS = ["organisation", "occasion", "role", "saved_at", "scored"]
+
+
+def _empty_overview() -> pd.DataFrame:
+    return pd.DataFrame([], columns=OVERVIEW_COLUMNS)
+
+
+def _empty_answers() -> pd.DataFrame:
+    return sc.to_frame([])
+
+
+def _storable(value) -> bool:
+    """Whether a text could be in the database at all (no NUL, no lone surrogate)."""
+    return not (isinstance(value, str) and ("\x00" in value or sc._SURROGATE.search(value)))
+
+
+def _reads(empty):
+    """A read by names that cannot be stored finds nothing — without asking the database,
+    whose driver would raise on them (PostgreSQL on a NUL, both on a lone surrogate)."""
+    import functools
+
+    def wrap(method):
+        @functools.wraps(method)
+        def read(self, *args, **kwargs):
+            if not all(_storable(v) for v in (*args, *kwargs.values())):
+                return empty()
+            return method(self, *args, **kwargs)
+        return read
+    return wrap
+
+
+def _check_payload(node, field: str = "comment") -> None:
+    """Every text in a payload must be storable as UTF-8: a lone surrogate is refused
+    (named by its key when that is a field the kit knows); control characters JSON escapes."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_payload(key, field)
+            _check_payload(value, key if key in _FIELDS else field)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _check_payload(value, field)
+    elif isinstance(node, str) and sc._SURROGATE.search(node):
+        bad = sc._SURROGATE.search(node).group()
+        raise InputError("text.surrogate", field=field, value=node, what=Msg(f"field_cap.{field}"),
+                         code=f"U+{ord(bad):04X}")
+
+
+_FIELDS = {"organisation", "workshop", "occasion", "moment", "score", "role", "comment", "actions",
+           "version", "group", "name", "key"}
+
+
 class Store:
     """Append-only storage of the kit's work.
 
@@ -162,6 +213,7 @@ class Store:
                 query = query.where(getattr(cols, name) == value)
         return query.subquery()
 
+    @_reads(list)
     def history(self, workshop, group, occasion, role, module=SELF_ASSESSMENT) -> list[Revision]:
         """Every saved revision for one form, oldest first."""
         cols = revisions.c
@@ -172,6 +224,7 @@ class Store:
         with self.engine.connect() as conn:
             return [Revision(r.id, _aware(r.saved_at), json.loads(r.payload)) for r in conn.execute(query)]
 
+    @_reads(lambda: (0, 0))
     def changes(self, workshop: str) -> tuple[int, int]:
         """A fingerprint of everything saved in a workshop: how many revisions and the newest.
 
@@ -207,6 +260,7 @@ class Store:
         return True
 
     # -- workshops (records in the same append-only log) ----------------------------------
+    @_reads(lambda: None)
     def _latest_payload(self, workshop: str, module: str, group: str = "", conn=None) -> dict | None:
         cols = revisions.c
         query = (sa.select(cols.payload)
@@ -258,6 +312,7 @@ class Store:
             claim = self._claim_row(conn, workshop, "")
         return {**record, "facilitator_key_hash": claim.key_hash if claim else None}
 
+    @_reads(lambda: None)
     def workshop_record(self, name) -> dict | None:
         """The workshop's current settings (and its key's hash), or ``None`` if it has none or
         was deleted."""
@@ -273,6 +328,7 @@ class Store:
         return self.append(workshop=name, group="", module=WORKSHOP, occasion="", role="", version="",
                            payload={"deleted": True, "previous": record})
 
+    @_reads(lambda: None)
     def deleted_workshop(self, name) -> dict | None:
         """A deleted workshop's last settings (and key hash), or ``None`` if it is not deleted."""
         name = str(name or "")
@@ -287,6 +343,7 @@ class Store:
                            payload=previous.get("previous") or {})
 
     # -- groups ----------------------------------------------------------------------------
+    @_reads(lambda: None)
     def group_record(self, workshop, group) -> dict | None:
         """``None`` for a name nobody holds; else ``{"key_hash", "sealed_key"}`` and
         ``"deleted": True`` while the facilitator has removed the group."""
@@ -337,6 +394,7 @@ class Store:
         return self.append(workshop=workshop, group=group, module=GROUP, occasion="", role="",
                            version="", payload={"event": "restored"})
 
+    @_reads(set)
     def deleted_groups(self, workshop) -> set[str]:
         latest = self._latest_ids(workshop=workshop, module=GROUP)
         cols = revisions.c
@@ -344,6 +402,7 @@ class Store:
         with self.engine.connect() as conn:
             return {r.grp for r in conn.execute(query) if json.loads(r.payload).get("deleted")}
 
+    @_reads(_empty_overview)
     def saved_overview(self, workshop) -> pd.DataFrame:
         """When each group last saved, per occasion and role: columns organisation, occasion,
         role ("" = consensus), saved_at, scored (how many moments have a score)."""
@@ -358,7 +417,7 @@ class Store:
                      "scored": sum(1 for a in json.loads(r.payload).get("answers", {}).values()
                                    if a.get("score"))}
                     for r in conn.execute(query) if r.grp not in hidden]
-        return pd.DataFrame(rows, columns=["organisation", "occasion", "role", "saved_at", "scored"])
+        return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
 
     # -- self-assessment ---------------------------------------------------------------
     def save_answers(self, workshop, group, occasion, role, answers: dict,
@@ -407,6 +466,7 @@ class Store:
         answers["_revision"] = latest.id
         return answers
 
+    @_reads(_empty_answers)
     def answers_frame(self, workshop, group=None) -> pd.DataFrame:
         """The latest answers of a workshop (or one group) in the long format of
         :func:`kit.read_scores`."""
@@ -469,6 +529,7 @@ class Store:
             hidden = {r.workshop for r in conn.execute(query) if json.loads(r.payload).get("deleted")}
         return [n for n in names if n not in hidden]
 
+    @_reads(list)
     def groups(self, workshop: str) -> list[str]:
         """The groups of a workshop (added by the facilitator or saved by themselves)."""
         query = (sa.select(revisions.c.grp).where(revisions.c.workshop == workshop,
@@ -555,7 +616,8 @@ class GroupAccess:
 
 
 def _checked_row(workshop, group, module, occasion, role, version, payload) -> dict:
-    """Check a generic revision's names before the database sees them (lengths, characters)."""
+    """Check a generic revision's names and payload before the database sees them."""
+    _check_payload(payload)
     return {"workshop": sc.parse_name(workshop, "workshop"),
             "group": sc.clean_text(group, "organisation", sc.NAME_LIMIT),
             "module": sc.clean_text(module, "name", 40),

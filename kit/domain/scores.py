@@ -415,18 +415,22 @@ def organisation_totals(scores: pd.DataFrame, occasions=None, partial: bool = Fa
 
 
 def incomplete(scores: pd.DataFrame) -> list[tuple[str, str, list[int]]]:
-    """Organisations missing moments, per occasion: ``(organisation, occasion, missing)``.
+    """Organisations missing moments, per occasion: ``(organisation, occasion, missing)`` —
+    also one that wrote only comments at an occasion (it misses all ten).
 
-    >>> df = to_frame([validate_answer("A", "uppstart", 1, 3)])
+    >>> df = to_frame([validate_answer("A", "uppstart", 1, 3),
+    ...                validate_answer("A", "lärandeträff 1", 2, None, None, "bara en kommentar")])
     >>> incomplete(df)
-    [('A', 'uppstart', [2, 3, 4, 5, 6, 7, 8, 9, 10])]
+    [('A', 'uppstart', [2, 3, 4, 5, 6, 7, 8, 9, 10]), ('A', 'lärandeträff 1', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])]
     """
     per_org = organisation_scores(scores)
+    scored = {key: set(group["moment"])
+              for key, group in per_org.groupby(["organisation", "occasion"], sort=False)}
     result = []
-    for (org, occ), group in per_org.groupby(["organisation", "occasion"], sort=False):
-        missing = [m for m in MOMENTS if m not in set(group["moment"])]
+    for key in dict.fromkeys(zip(scores["organisation"], scores["occasion"])):
+        missing = [m for m in MOMENTS if m not in scored.get(key, set())]
         if missing:
-            result.append((org, occ, missing))
+            result.append((key[0], key[1], missing))
     return result
 
 

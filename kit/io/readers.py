@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -140,16 +141,44 @@ def _unquote_formula(cell: str) -> str:
     return cell
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
 def _check_zip(data: bytes, name: str) -> None:
-    """Refuse what is no zip, or unpacks to far more than a real workbook (a zip bomb)."""
+    """Refuse what is no zip, unpacks to far more than a real workbook (a zip bomb), or holds
+    more rows than can be read — counted while unpacking, before openpyxl, which parses a
+    whole sheet to find its size when the sheet does not say it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNPACKED:
+                raise InputError("read.xlsx_too_big", source=name, name=name,
+                                 size=sum(info.file_size for info in infos) // 1_000_000)
+            unpacked = 0
+            for info in infos:
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                rows, tail = 0, b""
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_UNPACKED:
+                            raise InputError("read.xlsx_too_big", source=name, name=name,
+                                             size=unpacked // 1_000_000)
+                        block = tail + chunk
+                        rows += len(_ROW_TAG.findall(block))
+                        tail = block[-16:]
+                        rows -= len(_ROW_TAG.findall(tail))  # counted again with the next block
+                        if rows > MAX_SCANNED_ROWS:
+                            raise InputError("read.too_many_rows", source=name, name=name,
+                                             limit=MAX_ROWS)
+                rows += len(_ROW_TAG.findall(tail))
+                if rows > MAX_SCANNED_ROWS:
+                    raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged zip or member (zlib, CRC, sizes)
         raise InputError("read.xlsx_broken", source=name, name=name) from None
-    if unpacked > MAX_UNPACKED:
-        raise InputError("read.xlsx_too_big", source=name, name=name,
-                         size=unpacked // 1_000_000)
 
 
 def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
@@ -231,11 +260,13 @@ def _cell_place(number: int, columns: dict, field: str | None) -> Msg:
 
 def _item_place(number: int, _columns: dict, field: str | None) -> Msg:
     if field:
-        return Msg("read.place_item_field", n=number - 1, field=field)
-    return Msg("read.place_item", n=number - 1)
+        return Msg("read.place_item_field", n=number, field=field)
+    return Msg("read.place_item", n=number)
 
 
-def _rows_to_frame(rows: list[list], name: str, place=_cell_place) -> pd.DataFrame:
+def _rows_to_frame(rows: list[list], name: str, place=_cell_place, first: int = 2) -> pd.DataFrame:
+    """Validate rows (the first is the header); ``first`` is the number of the first data row
+    as messages and ``InputError.row`` name it (2 in a sheet, 1 for the answers of a JSON)."""
     if not rows:
         raise InputError("read.empty", source=name, name=name)
     if len(rows) > MAX_ROWS + 1:
@@ -243,7 +274,7 @@ def _rows_to_frame(rows: list[list], name: str, place=_cell_place) -> pd.DataFra
     columns = _header_map(rows[0], name)
     answers, errors, seen = [], [], {}
     first_row = None
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=first):
         cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         if all(sc._blank(v) for v in cells.values()):
             continue  # an empty row, as Excel leaves at the end
@@ -356,8 +387,11 @@ KIT_FORMAT_VERSION = 1
 
 
 def _json_int(text: str):
-    """JSON integers of more than 18 digits become floats (never a slow or refused ``int``)."""
-    return int(text) if len(text) <= 19 else float(text)
+    """A JSON integer; one of hundreds of digits becomes a stand-in just as far out of range
+    (``int`` of thousands of digits is slow or refused, and a float would say "inf")."""
+    if len(text) <= 300:
+        return int(text)
+    return -(10 ** 301) if text.startswith("-") else 10 ** 301
 
 
 def _json_constant(text: str):
@@ -410,7 +444,7 @@ def read_kit_json(path=None, *, name: str | None = None, data: bytes | None = No
         if not isinstance(item, dict):
             raise InputError("read.answer_not_object", source=name, row=i, name=name, n=i)
         rows.append([item.get(f) for f in HEADERS])
-    answers = _rows_to_frame(rows, name, _item_place)
+    answers = _rows_to_frame(rows, name, _item_place, first=1)
     texts = {}
     for field in ("workshop", "organisation"):
         value = doc.get(field)

@@ -161,6 +161,7 @@ def report_html(answers: pd.DataFrame, *, name: str, lang: str = "sv", occasions
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("report.html.j2")
     return template.render(
+        fit=" fit" if any(len(word) > 16 for h in heads for word in str(h).split()) else "",
         lang=lang, title=clean(T("overview.report_title", name=name)),
         made=T("overview.report_made", time=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
         table_heading=T("overview.table_heading"), table_caption=T("overview.table_caption"),
