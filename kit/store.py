@@ -377,7 +377,7 @@ class Store:
     def reissue_group_key(self, workshop, group, key_hash: str, *,
                           sealed_key: str | None = None) -> Revision:
         """Give a group a new key (the old one, and every link that carries it, stops working)."""
-        workshop, group = str(workshop or ""), str(group or "")
+        workshop, group = sc.parse_name(workshop, "workshop"), sc.parse_name(group)
         with self._write() as conn:
             if self._claim_row(conn, workshop, group) is None:
                 raise InputError("store.no_group", field="organisation", group=group)

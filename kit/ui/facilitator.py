@@ -83,7 +83,7 @@ class FacilitatorApp:
             params.update(workshop=self.workshop["name"], fkey=self.key)
         if self.on_query:
             return self.on_query(params)
-        return urlencode(params)
+        return urlencode(params, errors="replace")
 
     def _build(self) -> None:
         self.shell = Shell(strings=shell_strings(self.lang), lang=self.lang,
@@ -339,7 +339,7 @@ class FacilitatorApp:
         token = os.environ.get(TOKEN_ENV)
         if token:
             params["token"] = token
-        return f"{base}start.ipynb?{urlencode({k: v for k, v in params.items() if v})}"
+        return f"{base}start.ipynb?{urlencode({k: v for k, v in params.items() if v}, errors='replace')}"
 
     def _refresh_links(self) -> None:
         if not self.workshop or not hasattr(self, "links"):

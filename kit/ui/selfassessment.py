@@ -203,7 +203,7 @@ class SelfAssessmentApp:
                   "occasion": self.ctx["occasion"], "role": self.ctx["role"]}
         if self.on_query:
             return self.on_query(params)
-        return urlencode({k: v for k, v in params.items() if v})
+        return urlencode({k: v for k, v in params.items() if v}, errors="replace")
 
     # -- state <-> widgets -----------------------------------------------------------------
     def _fill_cards(self) -> None:
@@ -616,6 +616,7 @@ class SelfAssessmentApp:
         status = (self.savebar.status, self.savebar.status_kind)
         self.lang = content.normalise_lang(lang)
         self._build()
+        self._show_key_state(self._group_state())  # the key field and a new key's notice stay
         self._refresh_peers()
         if self._complete_context():
             self._refresh_results()

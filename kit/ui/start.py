@@ -41,9 +41,9 @@ class StartApp:
         return content.text(key, self.lang, **values)
 
     def _query(self, **extra) -> str:
-        keep = {k: self.params.get(k) for k in ("lang", "workshop", "group")}
+        keep = {k: self.params.get(k) for k in ("lang", "workshop", "group", "gkey")}
         keep.update(extra)
-        return urlencode({k: v for k, v in keep.items() if v})
+        return urlencode({k: v for k, v in keep.items() if v}, errors="replace")
 
     def _build(self) -> None:
         self.module = None
@@ -101,8 +101,8 @@ class StartApp:
 
         def on_query(params: dict) -> str:
             self.lang = params.get("lang", self.lang)
-            self.params.update({k: params.get(k) for k in ("lang", "workshop", "group")})
-            return urlencode({k: v for k, v in {"module": module, **params}.items() if v})
+            self.params.update({k: params.get(k) for k in ("lang", "workshop", "group", "gkey")})
+            return urlencode({k: v for k, v in {"module": module, **params}.items() if v}, errors="replace")
 
         back = lambda _app: self._build()  # noqa: E731
         if module == "facilitator":
