@@ -37,13 +37,25 @@ def ensure_installed(extra: str) -> Path:
     superset = VENV / ".jamkit-installed-test"  # the test install holds everything serve needs
     test_fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + b".[test]").hexdigest()
     if not extra and superset.exists() and superset.read_text() == test_fingerprint:
+        install_kernelspec()
         return python
     if not marker.exists() or marker.read_text() != fingerprint:
         print(f"Installerar JämKit ({spec}) …", flush=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", spec], cwd=ROOT, check=True)
         marker.write_text(fingerprint)
+    install_kernelspec()
     return python
+
+
+def install_kernelspec() -> None:
+    """The kit's kernelspec into the venv, where JupyterLab and nbval look for kernels (an
+    editable install does not place the package's data files)."""
+    source = ROOT / "kit" / "share" / "jupyter" / "kernels" / "jamkit" / "kernel.json"
+    target = VENV / "share" / "jupyter" / "kernels" / "jamkit" / "kernel.json"
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
 
 
 def main(argv: list[str]) -> int:

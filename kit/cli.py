@@ -34,9 +34,24 @@ def _table(args) -> int:
 
 
 def _serve(args) -> int:
-    from kit.serve import serve
+    from kit.serve import DEFAULT_PARTICIPANTS, serve
 
-    return serve(port=args.port, lan=args.lan, open_browser=not args.no_browser)
+    if args.participants is None:
+        args.participants = DEFAULT_PARTICIPANTS
+    return serve(port=args.port, lan=args.lan, open_browser=not args.no_browser,
+                 participants=args.participants)
+
+
+def _participants(value: str) -> int:
+    from kit.serve import MAX_PARTICIPANTS
+
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ett heltal, inte {value!r} / a whole number") from None
+    if not 0 <= n <= MAX_PARTICIPANTS:
+        raise argparse.ArgumentTypeError(f"mellan 0 och {MAX_PARTICIPANTS} / between 0 and {MAX_PARTICIPANTS}")
+    return n
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lan", action="store_true",
                    help="nås från nätverket, med token i länken / reachable on the network")
     s.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare")
+    s.add_argument("--participants", type=_participants, default=None, metavar="N",
+                   help="håll N kernels redo för deltagarna / keep N kernels ready "
+                        "(standard/default: 10)")
     s.set_defaults(func=_serve)
     t = sub.add_parser("table", help="sammanställ en fil med poäng / summarise a scores file")
     t.add_argument("scores", help="CSV eller XLSX i långt format")

@@ -2,8 +2,12 @@
 
 * the kit's template (``kit/share/jupyter/voila/templates/jamkit``): a ``<main>`` landmark,
   the page language, no network fetches;
-* preheated kernels for the entry notebook only (``start.ipynb``), which waits for the
-  request before reading the URL (:func:`kit.app.query_params`);
+* a pool of ready kernels for the entry notebook only (``start.ipynb``), which waits for the
+  request before reading the URL (:func:`kit.app.query_params`): ``--participants N`` keeps
+  N ready (:data:`DEFAULT_PARTICIPANTS` by default), refilled as they are taken, the fill shown
+  in the terminal and on the facilitator page (:mod:`kit.kernel.pool`);
+* kernels forked from a warm template on Linux (the ``jamkit`` kernelspec, :mod:`kit.kernel`);
+* an executor that waits for a slow kernel's output instead of ending the page without it;
 * idle kernels culled; loopback only, unless ``--lan``, which binds to the network, requires a
   token and prints the join URL (and a QR code when segno is installed).
 """
@@ -21,7 +25,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 SHARE = PACKAGE / "share" / "jupyter"
 ENTRY = "start.ipynb"
-POOL_SIZE = 2
+#: Ready kernels kept for the room when ``--participants`` is not given. Ten covers the
+#: groups of a typical workshop arriving in the same minute; a forked kernel costs about
+#: 40 MB and a refill well under a second, so a larger room is served while it refills.
+#: On the ordinary-launch path (no fork) ten kernels are about 1 GB and half a minute of CPU
+#: at start; pass a smaller number on a small laptop.
+DEFAULT_PARTICIPANTS = 10
+MAX_PARTICIPANTS = 200
+#: The executor waits this long for a kernel's output (nbclient's default, 4 s, drops the
+#: widgets of a page whose kernel is slow under load: a blank page).
+IOPUB_TIMEOUT = 120
 CULL_IDLE_SECONDS = 30 * 60
 
 
@@ -44,17 +57,20 @@ def lan_address() -> str:
         return socket.gethostbyname(socket.gethostname())
 
 
-def environment(token: str | None = None) -> dict:
+def environment(token: str | None = None, status_file: str | None = None) -> dict:
     env = dict(os.environ)
     if token:
         env["JAMKIT_JOIN_TOKEN"] = token  # the facilitator page puts it in the join links
+    if status_file:
+        env["JAMKIT_POOL_STATUS"] = status_file  # the facilitator page shows the pool's fill
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 
 
-def command(port: int, lan: bool, token: str | None, open_browser: bool = False) -> list[str]:
-    pools = {ENTRY: {"pool_size": POOL_SIZE,
+def command(port: int, lan: bool, token: str | None, open_browser: bool = False,
+            participants: int = DEFAULT_PARTICIPANTS) -> list[str]:
+    pools = {ENTRY: {"pool_size": participants,
                      "kernel_env_variables": {"VOILA_APP_IP": "127.0.0.1",
                                               "VOILA_APP_PORT": str(port)}},
              "default": {"pool_size": 0}}
@@ -64,6 +80,10 @@ def command(port: int, lan: bool, token: str | None, open_browser: bool = False)
             "--preheat_kernel=True", "--pool_size=0",
             f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
             "--VoilaKernelManager.fill_delay=0",
+            "--VoilaConfiguration.multi_kernel_manager_class=kit.kernel.pool.RoomKernelManager",
+            f"--RoomKernelManager.participants={participants}",
+            f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+            "--VoilaExecutor.startup_timeout=180",
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
             "--MappingKernelManager.cull_interval=60",
             "--MappingKernelManager.cull_connected=False",
@@ -74,7 +94,11 @@ def command(port: int, lan: bool, token: str | None, open_browser: bool = False)
     return args
 
 
-def serve(port: int = 8866, lan: bool = False, open_browser: bool = True) -> int:
+def serve(port: int = 8866, lan: bool = False, open_browser: bool = True,
+          participants: int = DEFAULT_PARTICIPANTS) -> int:
+    import shutil
+    import tempfile
+
     token = secrets.token_urlsafe(12) if lan else None
     host = lan_address() if lan else "127.0.0.1"
     url = f"http://{host}:{port}/voila/render/{ENTRY}" + (f"?token={token}" if token else "")
@@ -87,7 +111,13 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True) -> int
             segno.make(url, error="m").terminal(compact=True)
         except Exception:  # noqa: BLE001 - the QR code is a convenience
             pass
+    print(f"JämKit: håller {participants} kernels redo för deltagarna (--participants N)", flush=True)
+    private = tempfile.mkdtemp(prefix="jamkit-serve-")  # mode 0700
+    status_file = os.path.join(private, "pool.json")
     try:
-        return subprocess.call(command(port, lan, token, open_browser and not lan), env=environment(token))
+        return subprocess.call(command(port, lan, token, open_browser and not lan, participants),
+                               env=environment(token, status_file))
     except KeyboardInterrupt:
         return 0
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
