@@ -117,7 +117,8 @@ def voila_server(tmp_path_factory):
     port = free_port()
     log = folder / "voila.log"
     db_url = f"sqlite:///{folder / 'jamkit.sqlite'}"
-    env = dict(os.environ, JAMKIT_DB_URL=db_url, MPLBACKEND="Agg")
+    env = dict(os.environ, JAMKIT_DB_URL=db_url)
+    env.pop("MPLBACKEND", None)  # kernels choose the inline backend, as for a user (and fork)
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port),
                                  "--no-browser"], cwd=ROOT, env=env, stdout=out,

@@ -79,7 +79,7 @@ def _env(folder: Path) -> dict:
     # Voilà's own templates live in the test environment's share/jupyter (data, not the kit)
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     env["JAMKIT_DB_URL"] = f"sqlite:///{folder / 'installed.sqlite'}"
-    env["MPLBACKEND"] = "Agg"
+    env.pop("MPLBACKEND", None)  # as a user has it: kernels choose the inline backend
     return env
 
 
@@ -138,5 +138,11 @@ def test_every_page_renders_from_an_installed_wheel(installed):
                 assert bad not in body, (page, bad)
         server_log = log.read_text(errors="replace")
         assert "FileNotFoundError" not in server_log and "Traceback" not in server_log, server_log
+        # the installed kernelspec and provisioner: kernels forked, none launched the ordinary way
+        assert "kernel template ready" in server_log, server_log
+        assert "ordinary kernel launch" not in server_log, server_log
+        spec = folder / "venv" / "share" / "jupyter" / "kernels" / "jamkit" / "kernel.json"
+        assert json.loads(spec.read_text())["metadata"]["kernel_provisioner"]["provisioner_name"] \
+            == "jamkit-fork-provisioner"
     finally:
         stop_group(proc)
