@@ -1185,3 +1185,42 @@ def test_cli_other_failures_end_in_one_line(tmp_path, capsys, args):
     assert cli.main(args(tmp_path)) == 2
     line, _ = _stderr_line(capsys)
     assert line.startswith("Fel: "), line
+
+
+# ------------------------------------------------------------------ left-overs of the hardening
+def test_a_stray_cell_far_below_the_data_is_named_by_its_row(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["organisation", "tillfälle", "roll", "moment", "poäng"])
+    for moment in range(1, 11):
+        sheet.append(["Örby", "uppstart", "chef", moment, 3])
+    sheet.cell(row=1_048_576, column=1, value="x")
+    path = tmp_path / "svar.xlsx"
+    book.save(path)
+    with pytest.raises(kit.InputError) as err:
+        kit.read_scores(path)
+    assert "rad 1048576" in str(err.value) and "fler än" not in str(err.value)
+    # a complete row down there is read, under its own number
+    sheet.cell(row=1_048_576, column=1, value="Ödeby")
+    for column, value in enumerate(["uppstart", "chef", 1, 4], start=2):
+        sheet.cell(row=1_048_576, column=column, value=value)
+    book.save(path)
+    scores = kit.read_scores(path)
+    assert len(scores) == 11 and "Ödeby" in set(scores["organisation"])
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_csv_summary_numbers_carry_no_float_noise(tmp_path, lang):
+    first, last = sc.DEFAULT_OCCASIONS[0], sc.DEFAULT_OCCASIONS[-1]
+    answers = []
+    for i, (before, after) in enumerate([(2, 2), (2, 2), (2, 3), (3, 3), (3, 3)]):
+        answers += complete(f"Org {i}", first, before) + complete(f"Org {i}", last, after)
+    table = sc.summary_table(raw_frame([a._asdict() if hasattr(a, "_asdict") else vars(a) for a in answers]))
+    text = write_table(table, tmp_path / "t.csv", lang).read_bytes().decode("utf-8-sig")
+    point = "," if lang == "sv" else "."
+    numbers = re.findall(rf"-?\d+{re.escape(point)}\d+", text)
+    assert numbers, text
+    assert all(len(n.split(point)[1]) <= 10 for n in numbers), numbers
+    assert f"0{point}2" in numbers, numbers  # 2,6 − 2,4 as people write it

@@ -181,7 +181,8 @@ def _check_zip(data: bytes, name: str) -> None:
         raise InputError("read.xlsx_broken", source=name, name=name) from None
 
 
-def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
+def _read_xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
+    """The first sheet with a header the kit knows, as ``(row number, cells)`` pairs."""
     from openpyxl import load_workbook
 
     _check_zip(data, name)
@@ -198,7 +199,7 @@ def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
             header = next(rows, None)
             if header is None:
                 continue
-            if _header_map(header, name, strict=False) is not None:
+            if _header_map(header[1], name, strict=False) is not None:
                 return [header, *rows]
             first = first or [header]
         return first or []
@@ -211,16 +212,21 @@ def _read_xlsx_rows(data: bytes, name: str) -> list[list]:
 
 
 def _stream_rows(sheet, name: str):
-    """A sheet's rows as lists, stopping at the limits while streaming (never reading first)."""
+    """A sheet's rows as ``(row number, cells)``: the first row always, later rows only when
+    they hold something, stopping at the limits while streaming (never reading first).
+
+    Empty rows are skipped, not counted: a stray cell far below the data (row 1048576, say)
+    costs a cheap walk over the gap, not a row each, and is reported by its own number.
+    """
     filled = 0
-    for scanned, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-        if scanned > MAX_SCANNED_ROWS:
-            raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
-        if any(cell is not None and cell != "" for cell in row):
+    for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        if row.count(None) != len(row) and any(cell is not None and cell != "" for cell in row):
             filled += 1
             if filled > MAX_ROWS + 1:
                 raise InputError("read.too_many_rows", source=name, name=name, limit=MAX_ROWS)
-        yield list(row)
+        elif number > 1:
+            continue
+        yield number, list(row)
 
 
 def _normalise_header(cell) -> str:
@@ -264,9 +270,12 @@ def _item_place(number: int, _columns: dict, field: str | None) -> Msg:
     return Msg("read.place_item", n=number)
 
 
-def _rows_to_frame(rows: list[list], name: str, place=_cell_place, first: int = 2) -> pd.DataFrame:
+def _rows_to_frame(rows: list[list], name: str, place=_cell_place, first: int = 2,
+                   numbers: list[int] | None = None) -> pd.DataFrame:
     """Validate rows (the first is the header); ``first`` is the number of the first data row
-    as messages and ``InputError.row`` name it (2 in a sheet, 1 for the answers of a JSON)."""
+    as messages and ``InputError.row`` name it (2 in a sheet, 1 for the answers of a JSON);
+    ``numbers``, when given, are the data rows' own numbers (a sheet whose empty rows were
+    skipped)."""
     if not rows:
         raise InputError("read.empty", source=name, name=name)
     if len(rows) > MAX_ROWS + 1:
@@ -274,7 +283,8 @@ def _rows_to_frame(rows: list[list], name: str, place=_cell_place, first: int = 
     columns = _header_map(rows[0], name)
     answers, errors, seen = [], [], {}
     first_row = None
-    for number, row in enumerate(rows[1:], start=first):
+    numbered = zip(numbers, rows[1:]) if numbers is not None else enumerate(rows[1:], start=first)
+    for number, row in numbered:
         cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
         if all(sc._blank(v) for v in cells.values()):
             continue  # an empty row, as Excel leaves at the end
@@ -378,8 +388,11 @@ def read_scores(path=None, *, name: str | None = None, data: bytes | None = None
     data = _file_bytes(path, name, data)
     if suffix == ".json":
         return read_kit_json(path, name=name, data=data)["answers"]
-    rows = _read_xlsx_rows(data, name) if suffix in (".xlsx", ".xlsm") else _read_csv_rows(data, name)
-    return _rows_to_frame(rows, name)
+    if suffix in (".xlsx", ".xlsm"):
+        numbered = _read_xlsx_rows(data, name)
+        return _rows_to_frame([row for _, row in numbered], name,
+                              numbers=[number for number, _ in numbered[1:]])
+    return _rows_to_frame(_read_csv_rows(data, name), name)
 
 
 KIT_FORMAT = "jamkit"

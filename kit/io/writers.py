@@ -221,14 +221,17 @@ def kit_json(answers: pd.DataFrame, *, workshop: str = "", organisation: str = "
 
 
 def _plain_number(value, lang: str) -> str:
-    """A number unrounded, with a decimal comma for Swedish (blank for none).
+    """A number to ten decimals (more than any mean of 1–4 scores needs, less than the noise
+    of float arithmetic), with a decimal comma for Swedish (blank for none).
 
     >>> _plain_number(2.5, "sv"), _plain_number(float("nan"), "sv"), _plain_number(3.0, "en")
     ('2,5', '', '3.0')
+    >>> _plain_number(2.6 - 2.4, "sv"), _plain_number(7 / 3, "en")
+    ('0,2', '2.3333333333')
     """
     if value is None or pd.isna(value):
         return ""
-    text = repr(float(value))
+    text = repr(round(float(value), 10) + 0.0)  # + 0.0: no "-0.0"
     return text.replace(".", ",") if lang == "sv" else text
 
 
