@@ -8,11 +8,37 @@ The public API for analysts::
     fig = kit.plots.radar(table)              # a matplotlib Figure
 
 Bad input raises :class:`kit.InputError` (a ``ValueError``) with a Swedish message.
+
+The API is resolved on first use (PEP 562), so ``import kit`` — and every Voilà kernel that
+imports the kit only to show its start page — loads neither pandas nor matplotlib.
 """
 
 from kit.errors import InputError
-from kit.domain.scores import summary_table, organisation_totals, incomplete
-from kit.io.readers import read_scores
 
 __all__ = ["InputError", "read_scores", "summary_table", "organisation_totals", "incomplete"]
 __version__ = "0.1.0"
+
+#: Public name → the module that defines it (imported when the name is first used).
+_LAZY = {
+    "read_scores": "kit.io.readers",
+    "summary_table": "kit.domain.scores",
+    "organisation_totals": "kit.domain.scores",
+    "incomplete": "kit.domain.scores",
+}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name == "plots":
+        value = importlib.import_module("kit.plots")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | {"plots"})

@@ -1,13 +1,46 @@
 """Entry points for the notebooks: each starts one app and displays it.
 
 In Voilà with preheated kernels the notebook runs before the request arrives, so the URL's
-query string is read only after :func:`voila.utils.wait_for_request`.
+query string is read only after the request has come (:func:`wait_for_request`).
+
+This module, and the start page it shows, import little: pandas, matplotlib, SQLAlchemy and
+the module apps are imported when they are first needed, so an entry kernel stays small.
 """
 
 from __future__ import annotations
 
 import os
 from urllib.parse import parse_qs
+
+
+def wait_for_request() -> None:
+    """In a kernel that Voilà preheated (``VOILA_PREHEAT=True``), wait until a page request
+    takes the kernel, and put that request's variables (``QUERY_STRING``, ...) into the
+    environment; anywhere else (no preheating, JupyterLab, nbval) return at once.
+
+    This is what :func:`voila.utils.wait_for_request` does — it asks Voilà's websocket
+    ``voila/query/<kernel id>`` — without importing :mod:`voila.utils`, which loads much of
+    Jupyter Server (some 40 MB in every kernel).
+    """
+    env = os.environ
+    if env.get("VOILA_PREHEAT", "False") == "False":
+        return
+    try:
+        from websockets.sync.client import connect
+    except ImportError:  # websockets before 11: Voilà's own helper
+        from voila.utils import wait_for_request as voila_wait
+
+        voila_wait()
+        return
+    import json
+
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID')}")
+    with connect(url, open_timeout=5) as ws:
+        info = ws.recv()
+    for key, value in json.loads(info).items():
+        env[key] = value
 
 
 def query_params() -> dict:
@@ -19,11 +52,11 @@ def query_params() -> dict:
     >>> del os.environ["QUERY_STRING"]
     """
     try:
-        from voila.utils import wait_for_request
-
         wait_for_request()
-    except Exception:  # not in Voilà (JupyterLab, nbval): nothing to wait for
-        pass
+    except Exception as exc:  # noqa: BLE001 - the request never came: open without its parameters
+        import logging
+
+        logging.getLogger("kit").warning("no request info from Voilà: %s", exc)
     raw = os.environ.get("QUERY_STRING", "")
     return {k: v[0][:200] for k, v in parse_qs(raw, keep_blank_values=False).items()}
 

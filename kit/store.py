@@ -15,13 +15,16 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 
 from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError, Msg
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the reads that build frames, not by the store itself
 
 ENV_URL = "JAMKIT_DB_URL"
 SELF_ASSESSMENT = "självskattning"
@@ -105,6 +108,8 @@ OVERVIEW_COLUMNS = ["organisation", "occasion", "role", "saved_at", "scored"]
 
 
 def _empty_overview() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([], columns=OVERVIEW_COLUMNS)
 
 
@@ -406,6 +411,8 @@ class Store:
     def saved_overview(self, workshop) -> pd.DataFrame:
         """When each group last saved, per occasion and role: columns organisation, occasion,
         role ("" = consensus), saved_at, scored (how many moments have a score)."""
+        import pandas as pd
+
         latest = self._latest_ids(workshop=workshop, module=SELF_ASSESSMENT)
         cols = revisions.c
         query = (sa.select(cols.grp, cols.occasion, cols.role, cols.saved_at, cols.payload)
@@ -489,6 +496,8 @@ class Store:
                                  ignore_index=True) if len(frame) else frame
 
     def _import_rows(self, workshop, answers: pd.DataFrame) -> list[dict]:
+        import pandas as pd
+
         rows = []
         roles = answers["role"].map(lambda r: r if isinstance(r, str) else "")
         for (org, occ, role), part in answers.groupby(

@@ -1,6 +1,7 @@
 """Self-assessment scores on SKR's checklist: validation and aggregation.
 
-Pure functions over plain values and pandas; no widgets, files or database.
+Pure functions over plain values and pandas; no widgets, files or database. pandas is
+imported by the functions that build or read frames, so validating a name stays light.
 The rules follow how SKR compiles Tabell 1 and 2 in *Modellkonceptet 2020–2022.
 Resultatrapport* (seed ``001_12bfee100e62c7ea.txt``):
 
@@ -20,10 +21,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.errors import InputError, Msg
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The checklist version of Modellkonceptet 2020–2022 (the seeds). Stored with every score.
 DEFAULT_VERSION = "skr-2020"
@@ -67,14 +70,20 @@ for _n in (1, 2, 3):
 def _blank(value) -> bool:
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, int):  # bool too
+        return False
+    import pandas as pd  # anything else may be one of pandas' or numpy's missing values
+
     try:
         if pd.isna(value):
             return True
     except (TypeError, ValueError):
         pass
-    return isinstance(value, str) and not value.strip()
+    return False
 
 
 def _text(value) -> str:
@@ -340,6 +349,8 @@ def to_frame(answers) -> pd.DataFrame:
     >>> list(df.columns) == list(COLUMNS), int(df.loc[0, "score"])
     (True, 3)
     """
+    import pandas as pd
+
     rows = [a.__dict__ if isinstance(a, Answer) else dict(a) for a in answers]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["moment"] = frame["moment"].astype("int64")
@@ -376,6 +387,8 @@ def organisation_scores(scores: pd.DataFrame) -> pd.DataFrame:
     >>> float(organisation_scores(df)["score"].iloc[0])
     4.0
     """
+    import pandas as pd
+
     keys = ["organisation", "occasion", "moment"]
     scored = scores[scores["score"].notna()].copy()
     if scored.empty:
@@ -401,6 +414,8 @@ def organisation_totals(scores: pd.DataFrame, occasions=None, partial: bool = Fa
     >>> float(organisation_totals(to_frame(rows), partial=True).loc["A", "uppstart"])
     18.0
     """
+    import pandas as pd
+
     per_org = organisation_scores(scores)
     order = list(occasions) if occasions else occasion_order(scores["occasion"])
     if per_org.empty:
@@ -449,6 +464,8 @@ def summary_table(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
     >>> list(t.columns), float(t.loc[1, "uppstart"]), float(t.loc["Totalt", "+/-"])
     (['uppstart', 'lärandeträff 1', '+/-'], 1.5, 10.0)
     """
+    import pandas as pd
+
     order = list(occasions) if occasions else occasion_order(scores["occasion"])
     index = list(MOMENTS) + [TOTAL]
     per_org = organisation_scores(scores)

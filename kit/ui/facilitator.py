@@ -21,7 +21,7 @@ from kit.domain import scores as sc
 from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
-from kit.ui.selfassessment import shell_strings
+from kit.ui.strings import shell_strings
 from kit.ui.widgets import Files, Form, Links, Shell, Switches, Ticker
 
 log = logging.getLogger("kit.ui")

@@ -1,15 +1,20 @@
-"""Small HTML builders for static content. Every text is escaped here, once."""
+"""Small HTML builders for static content. Every text is escaped here, once.
+
+Light to import (no pandas): the tables take frames that their callers have built.
+"""
 
 from __future__ import annotations
 
 import base64
 from html import escape
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit import content
 from kit.domain import scores as sc
 from kit.fmt import number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def e(value) -> str:

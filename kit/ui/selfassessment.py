@@ -20,6 +20,7 @@ from kit.domain import scores as sc
 from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
+from kit.ui.strings import context_strings, shell_strings  # noqa: F401 - also imported from here
 from kit.ui.widgets import ContextForm, Files, MomentCard, SaveBar, Shell
 
 log = logging.getLogger("kit.ui")
@@ -69,17 +70,6 @@ def moment_strings(n: int, lang: str) -> dict:
         "peers_none": T("sa.peers_none"),
         "source": T("sa.source", source=content.lookup(f"moments.{n}.source", lang)),
     }
-
-
-def shell_strings(lang: str) -> dict:
-    return {k: content.text(f"app.{k}", lang) for k in ("title", "tagline", "language_other")} | {
-        "back": content.text("app.back_to_start", lang)}
-
-
-def context_strings(lang: str) -> dict:
-    keys = ("workshop", "workshop_placeholder", "organisation", "organisation_placeholder",
-            "occasion", "role", "key")
-    return {k: content.text(f"form.{k}", lang) for k in keys}
 
 
 class SelfAssessmentApp:

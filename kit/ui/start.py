@@ -2,6 +2,9 @@
 
 Opening a module swaps the module's widgets into the same page (one kernel per participant
 from joining to leaving); the URL follows, so a reload lands in the same place.
+
+The page itself stays light: a module app (and pandas with it) is imported when it is opened,
+and the store (SQLAlchemy) when a workshop's groups are first looked up.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import ipywidgets as w
 
 from kit import content
 from kit.ui import html as H
-from kit.ui.selfassessment import SelfAssessmentApp, context_strings, shell_strings
+from kit.ui.strings import context_strings, shell_strings
 from kit.ui.widgets import ContextForm, ModuleList, Shell
 
 MODULES = ("sjalvskattning", "introduktion", "intressentanalys", "konskonsekvensanalys",
@@ -24,11 +27,9 @@ class StartApp:
     """Start page; ``params`` are the URL's query parameters (lang, workshop, group, module...)."""
 
     def __init__(self, params: dict | None = None, store=None):
-        from kit.store import default_store
-
         self.params = {k: v for k, v in (params or {}).items() if v}
         self.lang = content.normalise_lang(self.params.get("lang"))
-        self.store = store or default_store()
+        self._store = store
         self.widget = w.VBox()
         self.widget.add_class("jk-app")
         self.module = None
@@ -36,6 +37,19 @@ class StartApp:
             self.open(self.params["module"])
         else:
             self._build()
+
+    @property
+    def store(self):
+        """The store given, else the process's default store, opened on first use."""
+        if self._store is None:
+            from kit.store import default_store
+
+            self._store = default_store()
+        return self._store
+
+    @store.setter
+    def store(self, value) -> None:
+        self._store = value
 
     def T(self, key, **values):
         return content.text(key, self.lang, **values)
@@ -95,8 +109,6 @@ class StartApp:
 
     def open(self, module: str) -> None:
         """Swap a module into the page, carrying workshop, group and language."""
-        from kit.ui.facilitator import FacilitatorApp
-
         self.params["module"] = module
 
         def on_query(params: dict) -> str:
@@ -106,8 +118,12 @@ class StartApp:
 
         back = lambda _app: self._build()  # noqa: E731
         if module == "facilitator":
+            from kit.ui.facilitator import FacilitatorApp
+
             app = FacilitatorApp(self.params, store=self.store, on_back=back, on_query=on_query)
         else:
+            from kit.ui.selfassessment import SelfAssessmentApp
+
             app = SelfAssessmentApp(lang=self.lang, workshop=self.params.get("workshop", ""),
                                     organisation=self.params.get("group", ""),
                                     occasion=self.params.get("occasion", "uppstart"),
