@@ -43,6 +43,9 @@ def test_facilitator_sees_three_groups_live_and_exports(browser, voila_server):
             links[group] = card.locator("a.jk-url").get_attribute("href")
             assert links[group].startswith(voila_server.base) and "gkey=" in links[group]
         expect(fac.get_by_text(re.compile("Ingen grupp har sparat|Inga svar ännu")).first).to_be_visible()
+        # the room's pool, as kit serve keeps it (default size), refilled after these pages
+        expect(fac.locator(".jk-pool")).to_have_text(re.compile(r"^Redo för \d+ av 10 deltagare$"),
+                                                     timeout=TIMEOUT)
         assert axe_violations(fac, WCAG + ["best-practice"]) == []
 
         for group, score in GROUPS.items():

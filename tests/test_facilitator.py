@@ -168,3 +168,27 @@ def test_participants_see_the_workshops_own_occasions_and_no_other_workshops(sto
     assert [o[0] for o in app.context.occasion_options] == list(sc.DEFAULT_OCCASIONS)
     app.context.workshop = "Norr 2026"
     assert app.ctx["occasion"] == "lärandeträff 1"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_overview_shows_the_rooms_pool_and_warns_in_words_when_low(store, tmp_path, monkeypatch, lang):
+    from kit.kernel import status as pool_status
+
+    path = tmp_path / "pool.json"
+    app = create(store)
+    app._refresh(force=True)
+    assert app.pool_line.value == "", "no pool (not served by kit serve): nothing shown"
+    monkeypatch.setenv(pool_status.ENV, str(path))
+    app.lang = lang
+    pool_status.write_status(str(path), ready=24, target=30)
+    app._refresh()
+    expected = "Redo för 24 av 30 deltagare" if lang == "sv" else "Ready for 24 of 30 participants"
+    assert expected in app.pool_line.value and "jk-pool-low" not in app.pool_line.value
+    pool_status.write_status(str(path), ready=2, target=30)
+    app._refresh()
+    label = "Obs!" if lang == "sv" else "Note:"
+    assert "jk-pool-low" in app.pool_line.value and f"<strong>{label}</strong>" in app.pool_line.value
+    assert ("Bara 2 av 30" if lang == "sv" else "Only 2 of 30") in app.pool_line.value
+    path.unlink()  # the server stopped
+    app._refresh()
+    assert app.pool_line.value == ""

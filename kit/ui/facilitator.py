@@ -168,8 +168,10 @@ class FacilitatorApp:
         self.ticker = Ticker(seconds=REFRESH_SECONDS, button_label=self.T("overview.refresh"))
         self.ticker.on_msg(self._on_tick)
         self.overview = _html()
+        self.pool_line = _html()  # "Redo för 24 av 30 deltagare", when kit serve keeps a pool
         overview_box = _section([_html(f"<h2>{H.e(self.T('overview.heading'))}</h2>"),
-                                 self.occasion_form, self.switches, self.ticker, self.overview])
+                                 self.occasion_form, self.switches, self.ticker, self.pool_line,
+                                 self.overview])
         self.files = Files(strings={"upload": self.T("files.upload")})
         self.files.on_msg(self._on_upload)
         self.pending = None
@@ -385,6 +387,7 @@ class FacilitatorApp:
         A refresh that fails says so on the page and in the log, keeps the last good view, and
         the time shown stays the time of the last good refresh; the next tick tries again."""
         name = self.workshop["name"]
+        self._refresh_pool()
         try:
             fingerprint = self.store.changes(name)
             if force or fingerprint != self._fingerprint:
@@ -403,6 +406,21 @@ class FacilitatorApp:
         self.ticker.text = self.T("overview.ticker", seconds=REFRESH_SECONDS, time=self._last_good)
         self.ticker.kind = "info"
         return True
+
+    def _refresh_pool(self) -> None:
+        """The room's pool of ready kernels (``kit serve --participants N``), or nothing."""
+        from kit.kernel import status as pool_status
+
+        state = pool_status.read_status()
+        if state is None:
+            value = ""
+        elif pool_status.is_low(state):
+            value = (f"<p class=\"jk-pool jk-pool-low\"><strong>{H.e(self.T('pool.low_label'))}</strong> "
+                     f"{H.e(pool_status.warning(state, self.lang))}</p>")
+        else:
+            value = f"<p class=\"jk-pool\">{H.e(pool_status.describe(state, self.lang))}</p>"
+        if self.pool_line.value != value:
+            self.pool_line.value = value
 
     def overview_html(self, answers) -> str:
         from kit import plots
