@@ -296,7 +296,9 @@ class Store:
         for o in occasions or [{"key": o, "date": ""} for o in sc.DEFAULT_OCCASIONS]:
             checked.append({"key": sc.parse_occasion(o.get("key")),
                             "date": sc.shown(o.get("date") or "", 10)})
-        return {"name": name, "lang": "en" if lang == "en" else "sv", "occasions": checked, **extra}
+        payload = {"name": name, "lang": "en" if lang == "en" else "sv", "occasions": checked, **extra}
+        _check_payload(payload, "workshop")  # before any write: the claim and the row go together
+        return payload
 
     def save_workshop(self, name, *, lang: str = "sv", occasions: list | None = None,
                       facilitator_key_hash: str | None = None, **extra) -> Revision:

@@ -111,6 +111,42 @@ def test_language_switch_keeps_unsaved_answers(store):
     assert "lang=en" in app.shell.query
 
 
+def test_language_switch_says_the_key_notice_and_a_failed_save_again(store, monkeypatch):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    fill(app, lambda m: 3)
+    assert app.save()
+    app.set_language("en")
+    assert app.gkey[:4] in app.key_box.value and "Your group key" in app.key_box.value
+    assert app.savebar.status.startswith("Saved ")
+    fill(app, lambda m: 2)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(type(app._access()), "save", broken)
+    assert not app.save()
+    assert app.savebar.status.startswith("Not saved") and app.savebar.status_kind == "error"
+    app.set_language("sv")
+    assert app.savebar.status.startswith("Inte sparat") and app.savebar.status_kind == "error"
+    assert "Er gruppnyckel" in app.key_box.value
+    assert [c.value for c in app.cards.values()] == [2] * 10
+
+
+def test_a_failed_export_is_no_longer_said_once_the_files_can_be_made(store, monkeypatch):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    fill(app, lambda m: 3)
+    real = app._downloads
+    monkeypatch.setattr(app, "_downloads", lambda *a: (_ for _ in ()).throw(RuntimeError("disk")))
+    assert app.save()
+    assert app.files.status_kind == "error" and app.files.downloads == []
+    app.set_language("en")
+    assert app.files.status.startswith("The file could not be made")
+    monkeypatch.setattr(app, "_downloads", real)
+    fill(app, lambda m: 4)
+    assert app.save()
+    assert app.files.status == "" and len(app.files.downloads) == 2
+
+
 def test_hostile_names_and_comments_are_escaped_in_every_html(store):
     app = SelfAssessmentApp(workshop=HOSTILE, organisation=HOSTILE, role="konsensus", store=store)
     fill(app, lambda m: 2, HOSTILE)
@@ -189,3 +225,16 @@ def test_results_are_drawn_again_only_after_a_save(store, monkeypatch):
     assert len(calls) == 1 and "Spindeldiagram" in app.results.value
     fill(app, lambda m: 3)
     assert app.save() and len(calls) == 2
+
+
+@pytest.mark.parametrize("field", ["workshop", "organisation"])
+@pytest.mark.parametrize("bad, words", [("Ö\ud800rby", "tecken"), ("Ör\x07by", "tecken"), ("x" * 500, "högst 120")])
+def test_a_name_that_cannot_be_stored_is_said_at_the_form_and_not_kept(store, field, bad, words):
+    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    setattr(app.context, field, bad)
+    assert app.context.error and words in app.context.error.lower(), app.context.error
+    assert "gick fel" not in app.context.error and "gick fel" not in app.savebar.status
+    assert app.ctx[field] == ("Kurs" if field == "workshop" else "Örby")
+    app.set_language("en")
+    setattr(app.context, field, bad + "x")
+    assert app.context.error and "went wrong" not in app.context.error

@@ -141,7 +141,7 @@ def test_removing_the_workshop_needs_its_name_and_opening_it_with_the_key_restor
     submit(fac.open_form, name="Norr 2026", key="fel")
     assert fac.workshop is None
     submit(fac.open_form, name="Norr 2026", key=key)
-    assert fac.workshop["name"] == "Norr 2026" and "återställd" in fac.notice
+    assert fac.workshop["name"] == "Norr 2026" and "återställd" in fac.notice.render("sv")
     assert "Norr 2026" in store.workshops()
 
 
@@ -192,3 +192,17 @@ def test_the_overview_shows_the_rooms_pool_and_warns_in_words_when_low(store, tm
     path.unlink()  # the server stopped
     app._refresh()
     assert app.pool_line.value == ""
+
+
+def test_notices_are_said_again_in_the_new_language(store):
+    fac = create(store)
+    key = fac.key
+    submit(fac.add_form, group="Örby")
+    assert "Örby" in fac.group_message.value
+    fac._on_shell(None, {"event": "lang", "lang": "en"}, [])
+    top = fac.widget.children[2].value
+    assert key in top and "created" in top.lower() and "skapad" not in top.lower()
+    assert "Örby" in fac.group_message.value and "added" in fac.group_message.value.lower()
+    submit(fac.delete_workshop_form, confirm="Norr 2026")
+    fac._on_shell(None, {"event": "lang", "lang": "sv"}, [])
+    assert any("borttagen" in getattr(c, "value", "") for c in fac.widget.children)

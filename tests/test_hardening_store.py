@@ -908,3 +908,19 @@ def test_the_facilitators_forms_refuse_bad_names_in_their_language(store):
         submit(fac.add_form, group=bad)
         assert fac.add_form.error and not SWEDISH.search(fac.add_form.error), fac.add_form.error
     assert dump(store.engine) == before
+
+
+@pytest.mark.parametrize("extra", [{"note": "a\ud800b"}, {"n\udfff": 1}, {"nested": ["ok", {"x": "\ud83d"}]}])
+def test_a_workshop_setting_that_cannot_be_stored_is_refused_before_anything_is_written(tmp_path, extra):
+    from kit.errors import InputError
+    from kit.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'extra.sqlite'}")
+    with pytest.raises(InputError) as err:
+        store.create_workshop("Kurs", facilitator_key_hash="h", **extra)
+    assert err.value.key == "text.surrogate"
+    assert store.workshops() == [] and store.workshop_record("Kurs") is None
+    store.create_workshop("Kurs", facilitator_key_hash="h")  # the name was not claimed
+    with pytest.raises(InputError):
+        store.save_workshop("Kurs", **extra)
+    assert "note" not in store.workshop_record("Kurs")

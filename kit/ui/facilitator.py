@@ -21,7 +21,7 @@ from kit.domain import scores as sc
 from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
-from kit.ui.strings import shell_strings
+from kit.ui.strings import Say, shell_strings
 from kit.ui.widgets import Files, Form, Links, Shell, Switches, Ticker
 
 log = logging.getLogger("kit.ui")
@@ -58,7 +58,8 @@ class FacilitatorApp:
         self.store = store or default_store()
         self.on_back, self.on_query = on_back, on_query
         self.workshop = None  # the record, once opened with the right key
-        self.notice = ""
+        self.notice = None  # a Say, shown at the top (again after a language switch)
+        self._group_said = None  # (Say, kind): the last news of the groups panel
         self.anonymous = False
         self.projector = False
         self.occasion = None
@@ -93,7 +94,9 @@ class FacilitatorApp:
         self.shell.observe(lambda _c: self._refresh_links(), names="base_url")
         heading = _html(f"<h1>{H.e(self.T('fac.heading'))}</h1><p class=\"jk-lead\">{H.e(self.T('fac.lead'))}</p>")
         if self.workshop is None:
-            self.widget.children = [self.shell, heading, *self._landing()]
+            notice = ([_html(f"<div class=\"jk-note\" role=\"status\"><p>"
+                             f"{H.e(self.notice.render(self.lang))}</p></div>")] if self.notice else [])
+            self.widget.children = [self.shell, heading, *notice, *self._landing()]
         else:
             self.widget.children = [self.shell, heading, *self._dashboard()]
 
@@ -123,13 +126,15 @@ class FacilitatorApp:
         occasions = [o["key"] for o in self.workshop.get("occasions", [])] or list(sc.DEFAULT_OCCASIONS)
         if self.occasion not in occasions:
             self.occasion = self._current_occasion(occasions)
-        notice = _html(f"<div class=\"jk-note\" role=\"status\"><p>{H.e(self.notice)}</p></div>"
+        notice = _html(f"<div class=\"jk-note\" role=\"status\"><p>{H.e(self.notice.render(self.lang))}</p></div>"
                        if self.notice else "")
         title = _html(f"<h2>{H.e(name)}</h2>")
         self.links = Links()
         links_box = _section([_html(f"<h2>{H.e(self.T('fac.join'))}</h2><p>{H.e(self.T('fac.join_help'))}</p>"),
                               self.links])
         self.group_message = _html()
+        if self._group_said:  # said again after a language switch
+            self._group_message(*self._group_said)
         self.add_form = Form(fields=[{"name": "group", "label": self.T("fac.group_name")}],
                              submit_label=self.T("fac.add_button"))
         self.add_form.on_msg(self._on_add_group)
@@ -217,7 +222,7 @@ class FacilitatorApp:
             self.create_form.error = exc.text(self.lang)
             return
         self.workshop, self.key, self.lang = self.store.workshop_record(name), key, lang
-        self.notice = self.T("fac.created", code=key)
+        self.notice, self._group_said = Say("fac.created", code=key), None
         self._build()
 
     def _on_open(self, _w, msg, _b) -> None:
@@ -226,15 +231,16 @@ class FacilitatorApp:
         values = msg.get("values") or {}
         name = " ".join(str(values.get("name") or "").split())
         record = self.store.workshop_record(name) if name else None
-        notice = ""
+        notice = None
         deleted = self.store.deleted_workshop(name) if name and record is None else None
         if deleted and access.may_facilitate(deleted, values.get("key")):
             self.store.restore_workshop(name)  # opening a removed workshop with its key brings it back
-            record, notice = self.store.workshop_record(name), self.T("fac.workshop_restored", name=name)
+            record, notice = self.store.workshop_record(name), Say("fac.workshop_restored", name=name)
         if not access.may_facilitate(record, values.get("key")):
             self.open_form.error = self.T("fac.wrong_key")
             return
         self.workshop, self.key, self.notice = record, str(values.get("key")).strip(), notice
+        self._group_said = None
         self._build()
 
     def _on_delete_workshop(self, _w, msg, _b) -> None:
@@ -245,18 +251,17 @@ class FacilitatorApp:
             self.delete_workshop_form.error = self.T("fac.not_confirmed")
             return
         self.store.delete_workshop(name)
-        self.workshop, self.notice = None, ""
+        self.workshop, self.notice = None, Say("fac.workshop_deleted", name=name)
+        self._group_said = None
         self.params["workshop"] = name
         self._build()
         self.open_form.error = ""
-        self.widget.children = (*self.widget.children[:2],
-                                _html(f"<div class=\"jk-note\" role=\"status\"><p>"
-                                      f"{H.e(self.T('fac.workshop_deleted', name=name))}</p></div>"),
-                                *self.widget.children[2:])
 
     # -- groups ------------------------------------------------------------------------
-    def _group_message(self, text: str, kind: str = "saved") -> None:
+    def _group_message(self, said: Say, kind: str = "saved") -> None:
+        self._group_said = (said, kind)
         icon = "⚠ " if kind == "error" else "✓ "
+        text = said.render(self.lang)
         self.group_message.value = f"<p class=\"jk-status jk-status-{kind}\" role=\"status\">{H.e(icon + text)}</p>"
 
     def _on_add_group(self, _w, msg, _b) -> None:
@@ -276,7 +281,7 @@ class FacilitatorApp:
             return
         self.add_form.error = ""
         self.add_form.reset += 1
-        self._group_message(self.T("fac.group_added", group=group))
+        self._group_message(Say("fac.group_added", group=group))
         self._refresh_links()
         self._refresh(force=True)
 
@@ -294,7 +299,7 @@ class FacilitatorApp:
         self.store.delete_group(self.workshop["name"], group)
         self.delete_form.error = ""
         self.delete_form.reset += 1
-        self._group_message(self.T("fac.deleted", group=group))
+        self._group_message(Say("fac.deleted", group=group))
         self._refresh_links()
         self._refresh(force=True)
 
@@ -308,7 +313,7 @@ class FacilitatorApp:
         self.store.restore_group(self.workshop["name"], group)
         self.restore_form.error = ""
         self.restore_form.reset += 1
-        self._group_message(self.T("fac.restored", group=group))
+        self._group_message(Say("fac.restored", group=group))
         self._refresh_links()
         self._refresh(force=True)
 
@@ -329,7 +334,7 @@ class FacilitatorApp:
             return
         self.reissue_form.error = ""
         self.reissue_form.reset += 1
-        self._group_message(self.T("fac.reissued", group=group, code=key))
+        self._group_message(Say("fac.reissued", group=group, code=key))
         self._refresh_links()
 
     def join_url(self, group: str | None = None, key: str | None = None) -> str:

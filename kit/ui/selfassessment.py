@@ -21,6 +21,7 @@ from kit.errors import InputError, Msg
 from kit.io.writers import occasion_label
 from kit.ui import html as H
 from kit.ui.strings import context_strings, shell_strings  # noqa: F401 - also imported from here
+from kit.ui.strings import Say
 from kit.ui.widgets import ContextForm, Files, MomentCard, SaveBar, Shell
 
 log = logging.getLogger("kit.ui")
@@ -89,7 +90,9 @@ class SelfAssessmentApp:
         self.saved = None  # the answers as last saved or loaded, for "unsaved" status
         self.drafts: dict[tuple, dict] = {}
         self.gkey = access.normalise_key(group_key)
-        self.key_notice = ""
+        self.key_notice = None  # a Say: the new key's notice, shown again after a language switch
+        self._said = (None, "info")  # the save bar's status as a Say, redrawn in a new language
+        self._files_said = (None, "info")  # the files panel's status, likewise
         self.widget = w.VBox()
         self.widget.add_class("jk-app")
         self._build()
@@ -228,7 +231,7 @@ class SelfAssessmentApp:
 
     def _mark_dirty(self) -> None:
         if self._dirty():
-            self._status(self.T("save.unsaved"), "unsaved")
+            self._status(Say("save.unsaved"), "unsaved")
             if self._complete_context():
                 self.drafts[self._ctx_key()] = {m: dict(a) for m, a in self.answers.items()}
         elif self.savebar.status_kind == "unsaved":
@@ -239,9 +242,16 @@ class SelfAssessmentApp:
         total, count = sc.running_total({m: a["score"] for m, a in self.answers.items()})
         self.savebar.total_text = self.T("sa.total", total=total, count=count)
 
-    def _status(self, text: str, kind: str) -> None:
-        self.savebar.status = text
+    def _status(self, said, kind: str) -> None:
+        """The save bar's status: a :class:`Say` (redrawn after a language switch) or ""."""
+        self._said = (said or None, kind)
+        self.savebar.status = said.render(self.lang) if said else ""
         self.savebar.status_kind = kind
+
+    def _files_status(self, said, kind: str) -> None:
+        self._files_said = (said or None, kind)
+        self.files.status = said.render(self.lang) if said else ""
+        self.files.status_kind = kind
 
     # -- context -----------------------------------------------------------------------
     def _on_context(self, change) -> None:
@@ -259,7 +269,11 @@ class SelfAssessmentApp:
             elif name == "occasion":
                 value = self._occasion_or_default(value)
             else:
-                value = re.sub(r"\s+", " ", value).strip()
+                try:  # a lone surrogate, a control character, a name too long: said, not stored
+                    value = sc.clean_text(re.sub(r"\s+", " ", value).strip(), name, sc.NAME_LIMIT)
+                except InputError as exc:
+                    self.context.error = exc.text(self.lang)
+                    return
             was_complete = self._complete_context()
             if was_complete and self._dirty():
                 self.drafts[self._ctx_key()] = {m: dict(a) for m, a in self.answers.items()}
@@ -289,13 +303,13 @@ class SelfAssessmentApp:
             self._refresh_peers()
             self.files.downloads = []
             self.results.value, self._results_stamp = "", None
-            self._status(self._state_text(state), "error")
+            self._status(self._state_say(state), "error")
             return
         if self._complete_context():
             try:
                 saved = self._access().load(self.ctx["occasion"], self._store_role())
             except InputError as exc:  # closed between the check above and now
-                self._status(exc.text(self.lang), "error")
+                self._status(Say("save.error", error=exc), "error")
                 return
         blank = {m: {"score": None, "comment": "", "actions": ""} for m in sc.MOMENTS}
         if saved:
@@ -306,11 +320,11 @@ class SelfAssessmentApp:
                             "actions": a.get("actions") or ""}
             self.saved = {m: dict(a) for m, a in blank.items()
                           if a["score"] or a["comment"] or a["actions"]}
-            self._status(self.T("save.loaded", time=self._clock(stamp)), "saved")
+            self._status(Say("save.loaded", time=self._clock(stamp)), "saved")
         else:
             self.saved = {}
             if self._complete_context():
-                self._status(self.T("save.new"), "info")
+                self._status(Say("save.new"), "info")
             else:
                 self._status("", "info")
         draft = self.drafts.get(self._ctx_key())
@@ -338,7 +352,8 @@ class SelfAssessmentApp:
                 self.context.key = self.gkey
             finally:
                 self._syncing = False
-        notice = self.key_notice if state == "open" else self._state_text(state)
+        said = self.key_notice if state == "open" else self._state_say(state)
+        notice = said.render(self.lang) if said else ""
         kind = "saved" if state == "open" else "error"
         self.key_box.value = (f"<p class=\"jk-note jk-status-{kind}\" role=\"status\">{H.e(notice)}</p>"
                               if notice else "")
@@ -378,22 +393,22 @@ class SelfAssessmentApp:
         if missing:
             message = self.T("form.missing", field=", ".join(m.lower() for m in missing))
             self.context.error = message
-            self._status(self.T("save.not_saved", reason=message), "error")
+            self._status(Say("save.not_saved", reason=message), "error")
             return False
         state = self._group_state()
         if state != "open":
             self._show_key_state(state)
-            self._status(self.T("save.not_saved", reason=self._state_text(state)), "error")
+            self._status(Say("save.not_saved", reason=self._state_say(state)), "error")
             return False
         self.savebar.busy = True
-        self._status(self.T("save.saving"), "busy")
+        self._status(Say("save.saving"), "busy")
         try:
             # the check of the key, the claim of a new name and the answers: one transaction
             revision, made = self._access().save(self.ctx["occasion"], self._store_role(),
                                                  self._clean_answers())
         except InputError as exc:
             # nothing was written, and nothing typed is lost: the form keeps it as a draft
-            self._status(self.T("save.not_saved", reason=exc.text(self.lang)), "error")
+            self._status(Say("save.not_saved", reason=exc), "error")
             if exc.key in ("store.group_taken", "store.group_locked"):
                 self._show_key_state("locked")
             return False
@@ -404,10 +419,10 @@ class SelfAssessmentApp:
             self.savebar.busy = False
         if made:
             self.gkey = access.normalise_key(made)
-            self.key_notice = self.T("sa.key_created", code=made)
+            self.key_notice = Say("sa.key_created", code=made)
         self.saved = self._clean_answers()
         self.drafts.pop(self._ctx_key(), None)
-        self._status(self.T("save.saved_at", time=self._clock(revision.saved_at)), "saved")
+        self._status(Say("save.saved_at", time=self._clock(revision.saved_at)), "saved")
         self.shell.query = self._query()
         self._show_key_state("open")
         self.context.organisation_options = self.store.groups(self.ctx["workshop"])
@@ -421,10 +436,13 @@ class SelfAssessmentApp:
 
     def _fail(self, exc: Exception) -> None:
         log.error("JämKit: unexpected error", exc_info=exc)
-        self._status(self.T("save.not_saved", reason=self.T("app.failed")), "error")
+        self._status(Say("save.not_saved", reason=Say("app.failed")), "error")
+
+    def _state_say(self, state: str) -> Say:
+        return Say(f"sa.{state}", group=self.ctx["organisation"])
 
     def _state_text(self, state: str) -> str:
-        return self.T(f"sa.{state}", group=self.ctx["organisation"])
+        return self._state_say(state).render(self.lang)
 
     # -- results -----------------------------------------------------------------------
     def group_answers(self):
@@ -510,10 +528,12 @@ class SelfAssessmentApp:
             return
         try:
             self.files.downloads = self._downloads(answers, workbook_bytes, kit_json)
+            if self._files_said[0] is not None and self._files_said[0].key == "files.export_failed":
+                self._files_status(None, "info")  # the files could be made after all
         except Exception as exc:  # noqa: BLE001 - one export must never take a page down
             log.error("JämKit: making the group's files failed", exc_info=exc)
             self.files.downloads = []
-            self.files.status, self.files.status_kind = self.T("files.export_failed"), "error"
+            self._files_status(Say("files.export_failed"), "error")
 
     def _downloads(self, answers, workbook_bytes, kit_json) -> list:
         stem = f"jamkit-{_slug(self.ctx['workshop'])}-{_slug(self.ctx['organisation'])}"
@@ -558,17 +578,15 @@ class SelfAssessmentApp:
                     claims[org] = (access.hash_key(key), None)
             count = self.store.import_answers(workshop, answers, claims_for=claims)
         except InputError as exc:
-            self.files.status = self.T("files.upload_failed", reason=exc.text(self.lang))
-            self.files.status_kind = "error"
+            self._files_status(Say("files.upload_failed", reason=exc), "error")
             return False
         except Exception as exc:  # noqa: BLE001 - said on the page, logged for the developer
             log.error("JämKit: upload failed", exc_info=exc)
-            self.files.status = self.T("files.upload_failed", reason=self.T("app.failed"))
-            self.files.status_kind = "error"
+            self._files_status(Say("files.upload_failed", reason=Say("app.failed")), "error")
             return False
         if claims and not self.gkey:
             self.gkey = key
-            self.key_notice = self.T("sa.key_created", code=access.display_key(key))
+            self.key_notice = Say("sa.key_created", code=access.display_key(key))
         self.ctx["workshop"] = workshop
         if self.ctx["organisation"] not in organisations:
             self.ctx["organisation"] = organisations[0]
@@ -581,8 +599,7 @@ class SelfAssessmentApp:
         self._sync_context_widget()
         self._load(was_complete=True)
         # said last, so that when it is read the page already shows what was read in
-        self.files.status = self.T("files.uploaded", count=len(answers), name=name)
-        self.files.status_kind = "saved"
+        self._files_status(Say("files.uploaded", count=len(answers), name=name), "saved")
         return count > 0
 
     def _sync_context_widget(self) -> None:
@@ -603,7 +620,8 @@ class SelfAssessmentApp:
 
     def set_language(self, lang) -> None:
         """Rebuild every widget in another language, keeping all state (unsaved work too)."""
-        status = (self.savebar.status, self.savebar.status_kind)
+        said, files_said = self._said, self._files_said
+        self._said, self._files_said = (None, "info"), (None, "info")
         self.lang = content.normalise_lang(lang)
         self._build()
         self._show_key_state(self._group_state())  # the key field and a new key's notice stay
@@ -611,9 +629,12 @@ class SelfAssessmentApp:
         if self._complete_context():
             self._refresh_results()
             self._refresh_downloads()
-        if status[1] != "unsaved":
-            self._status("", "info")
         self._mark_dirty()
+        # what the page said last is said again, now in the new language (an error first)
+        if said[1] == "error" or (self._said == (None, "info") and said[1] != "busy"):
+            self._status(*said)
+        if self._files_said == (None, "info"):
+            self._files_status(*files_said)
 
 
 def self_assessment_app(**kwargs) -> SelfAssessmentApp:
