@@ -115,9 +115,35 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True,
     private = tempfile.mkdtemp(prefix="jamkit-serve-")  # mode 0700
     status_file = os.path.join(private, "pool.json")
     try:
-        return subprocess.call(command(port, lan, token, open_browser and not lan, participants),
-                               env=environment(token, status_file))
-    except KeyboardInterrupt:
-        return 0
+        proc = subprocess.Popen(command(port, lan, token, open_browser and not lan, participants),
+                                env=environment(token, status_file),
+                                preexec_fn=_end_with_parent if sys.platform.startswith("linux") else None)
+        return _wait(proc)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _end_with_parent() -> None:
+    """In the Voilà child (Linux): SIGTERM when ``kit serve`` itself ends, however it ends, so
+    Voilà shuts its kernels down instead of living on as an orphan that keeps the room's
+    kernels."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def _wait(proc: subprocess.Popen) -> int:
+    """Wait for Voilà; Ctrl-C reaches it too (one process group), so give it time to shut its
+    kernels down, and end it harder only if Ctrl-C is pressed again."""
+    interrupts = 0
+    while True:
+        try:
+            code = proc.wait()
+            return 0 if interrupts else code
+        except KeyboardInterrupt:
+            interrupts += 1
+            if interrupts == 2:
+                proc.terminate()
+            elif interrupts > 2:
+                proc.kill()

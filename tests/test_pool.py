@@ -147,3 +147,32 @@ def test_kit_serve_fills_the_room_and_says_so(tmp_path):
         assert "kernel template ready" in text and "ordinary kernel launch" not in text, text
     finally:
         stop_group(proc)
+
+
+@pytest.mark.timeout(240)
+def test_killing_kit_serve_itself_leaves_no_server_and_no_kernel(tmp_path):
+    import signal
+
+    import psutil
+
+    port = free_port()
+    env = dict(os.environ, JAMKIT_DB_URL=f"sqlite:///{tmp_path / 'kill.sqlite'}")
+    env.pop("MPLBACKEND", None)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port),
+                                 "--no-browser", "--participants", "3"], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.time() + 180
+        while "Redo för 3 av 3 deltagare" not in log.read_text(errors="replace"):
+            assert proc.poll() is None and time.time() < deadline, log.read_text(errors="replace")
+            time.sleep(0.5)
+        family = psutil.Process(proc.pid).children(recursive=True)
+        assert len(family) >= 5, family  # Voilà, the template, three kernels
+        os.kill(proc.pid, signal.SIGKILL)  # the process the user started, nothing else
+        proc.wait()
+        gone, alive = psutil.wait_procs(family, timeout=30)
+        assert not alive, [p.pid for p in alive]
+    finally:
+        stop_group(proc)
