@@ -438,3 +438,38 @@ def test_killing_the_server_leaves_no_kernel_and_no_template(tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+FACTS = textwrap.dedent("""
+    import json, os, sys
+    import comm, matplotlib
+    ip = get_ipython()
+    print(json.dumps({
+        "targets": sorted(comm.get_comm_manager().targets),
+        "backend": matplotlib.get_backend(),
+        "path": sys.path[:4], "cwd": os.getcwd(),
+        "argv0": os.path.basename(sys.argv[0]),
+        "formatters": sorted(k for k, f in ip.display_formatter.formatters.items() if f.enabled),
+        "extensions": sorted(ip.extension_manager.loaded),
+    }))
+""")
+
+
+def test_a_forked_kernel_is_set_up_like_an_ordinary_one(template, monkeypatch, tmp_path):
+    """What a kernel registers when it starts (the widgets' comm targets among them) must not
+    depend on how it was launched."""
+    async def facts(fork: bool) -> dict:
+        monkeypatch.setenv("JAMKIT_FORK", "1" if fork else "0")
+        km = await start(env=dict(os.environ), cwd=str(tmp_path))
+        try:
+            assert km.provisioner.forked is fork
+            out, reply = await execute(km, "import ipywidgets, kit.app\n" + FACTS)
+            assert reply["status"] == "ok", reply
+        finally:
+            await km.shutdown_kernel(now=True)
+        return json.loads(out)
+
+    forked, ordinary = run(facts(True)), run(facts(False))
+    assert "jupyter.widget.control" in forked["targets"]
+    assert forked == ordinary
+    assert Path(forked["cwd"]) == tmp_path

@@ -365,15 +365,45 @@ def _become_kernel(argv: list[str], env: dict, cwd: str, server: int) -> int:
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()  # CPython reseeds `random` at fork; numpy's global generator not
-    sys.argv = [argv[2] if len(argv) > 2 else "ipykernel_launcher", *argv[3:]]
+    if sys.path and sys.path[0] == _START_PATH0:
+        del sys.path[0]  # as ipykernel_launcher does: IPython adds the working folder back
+    sys.argv = [_launcher_path(argv[2] if len(argv) > 2 else "ipykernel_launcher"), *argv[3:]]
     _watch_server(server)
     from ipykernel.kernelapp import IPKernelApp
 
     # parent_handle=1 (init) turns off ipykernel's own poller, which would follow the template
     # (our real parent) and end the kernel with it; the server watch above follows the right
     # process. A zero would also print the "ipython kernel entry point" banner.
-    IPKernelApp.launch_instance(argv=sys.argv[1:], parent_handle=1)
+    app = IPKernelApp.instance(parent_handle=1)
+    app.initialize(sys.argv[1:])
+    _after_kernel_init()
+    app.start()
     return 0
+
+
+#: Preloaded modules that hook into the IPython shell when imported inside a kernel; in the
+#: template there is no shell yet, so each hook runs once the kernel has one.
+KERNEL_HOOKS = (("ipywidgets", "register_comm_target"),)  # the jupyter.widget(.control) targets
+
+
+def _after_kernel_init() -> None:
+    for module, hook in KERNEL_HOOKS:
+        loaded = sys.modules.get(module)
+        if loaded is not None and hasattr(loaded, hook):
+            getattr(loaded, hook)()
+
+
+def _launcher_path(module: str) -> str:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    return spec.origin if spec is not None and spec.origin else module
+
+
+_START_PATH0 = sys.path[0] if sys.path else None
 
 
 def request(path: str, obj: dict, timeout: float = 10.0):
