@@ -3,10 +3,10 @@
     python benchmarks/bench_pages.py [--rounds 5]
 
 Serves the kit with ``python -m kit serve`` (preheated start page) and, beside it, a bare
-Voilà notebook holding one ipywidgets Button, with the same Voilà flags but no pool. For each
-page, Chromium loads it and waits until the page's first control can be used. Prints the
-median seconds and the ratio kit / bare; absolute numbers depend on the machine, the ratio
-much less.
+Voilà notebook (one ipywidgets Button; it imports pandas and matplotlib too), with the same
+Voilà flags but no pool. For each page, Chromium loads it and waits until the page's first
+control can be used. Prints the median seconds and the ratio kit / bare; absolute numbers
+depend on the machine, the ratio much less. For a room joining at once, see bench_room.py.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def main() -> int:
         wait_http(f"http://127.0.0.1:{bare_port}/")
         kit_base = f"http://127.0.0.1:{kit_port}/voila/render"
         cases = {
-            "bare notebook (one Button)": (f"http://127.0.0.1:{bare_port}/", "button.jupyter-button"),
+            "bare notebook (Button, pandas, matplotlib)": (f"http://127.0.0.1:{bare_port}/", "button.jupyter-button"),
             "start page (preheated)": (f"{kit_base}/start.ipynb?workshop=B", ".jk-modules button"),
             "self-assessment, module in start (preheated)": (
                 f"{kit_base}/start.ipynb?module=sjalvskattning&workshop=B&group=G&role=chef",
@@ -102,7 +102,7 @@ def main() -> int:
                     times[name].append(timed(browser, url, selector))
                     time.sleep(1.5)  # let the pool refill
             browser.close()
-        bare = statistics.median(times["bare notebook (one Button)"])
+        bare = statistics.median(times["bare notebook (Button, pandas, matplotlib)"])
         print(f"{'page':48} {'median s':>9} {'ratio':>6}")
         for name, values in times.items():
             med = statistics.median(values)

@@ -1,6 +1,7 @@
 """End to end in Debian's Chromium, against ``python -m kit serve`` as a user starts it."""
 
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -210,3 +211,21 @@ def test_reflows_at_320_px(browser, voila_server):
         shot(page, "04-self-assessment-320px")
     finally:
         context.close()
+
+
+def test_closing_a_page_shuts_its_kernel_down(browser, voila_server):
+    """The page's beacon on close is accepted (no 403), so a closed tab frees its kernel at once
+    instead of holding it until the idle cull."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(voila_server.url("start.ipynb", "workshop=Stängd"), timeout=120_000)
+    page.locator(".jk-modules button").first.wait_for(state="visible", timeout=120_000)
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    assert re.fullmatch(r"[0-9a-f-]{36}", kernel)
+    page.close(run_before_unload=True)
+    context.close()
+    deadline = time.time() + 30
+    while f"Kernel shutdown: {kernel}" not in voila_server.logs():
+        assert time.time() < deadline, voila_server.logs()[-3000:]
+        time.sleep(0.3)
+    assert f"403 POST /voila/api/shutdown/{kernel}" not in voila_server.logs()
