@@ -35,6 +35,12 @@ MAX_PARTICIPANTS = 200
 #: The executor waits this long for a kernel's output (nbclient's default, 4 s, drops the
 #: widgets of a page whose kernel is slow under load: a blank page).
 IOPUB_TIMEOUT = 120
+#: Kernels talk to the server over Unix sockets in Voilà's private connection folder, not over
+#: TCP ports on loopback: a free port chosen for a kernel can be taken by another connection
+#: before the kernel binds it (seen with thirty joining at once: "Address already in use", a
+#: page that never came), and a socket file is private to the server's user. zmq has no ipc
+#: transport on Windows, where TCP stays.
+IPC = [] if os.name == "nt" else ["--KernelManager.transport=ipc"]
 CULL_IDLE_SECONDS = 30 * 60
 
 
@@ -84,6 +90,7 @@ def command(port: int, lan: bool, token: str | None, open_browser: bool = False,
             f"--RoomKernelManager.participants={participants}",
             f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
             "--VoilaExecutor.startup_timeout=180",
+            *IPC,
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
             "--MappingKernelManager.cull_interval=60",
             "--MappingKernelManager.cull_connected=False",

@@ -473,3 +473,25 @@ def test_a_forked_kernel_is_set_up_like_an_ordinary_one(template, monkeypatch, t
     assert "jupyter.widget.control" in forked["targets"]
     assert forked == ordinary
     assert Path(forked["cwd"]) == tmp_path
+
+
+def test_signalling_an_ended_kernel_is_a_no_op_as_for_popen():
+    """jupyter_client interrupts a kernel before shutting it down, dead or not; Popen ignores a
+    signal to a process that has ended, and so must the forked kernel's stand-in."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(3)
+    ours, theirs = socket.socketpair()
+    proc = prov.ForkedProcess(pid, os.pidfd_open(pid), ours)
+    try:
+        deadline = time.time() + 10
+        while not proc._ended(0.1):
+            assert time.time() < deadline
+        theirs.sendall(b'{"exit": 3}\n')
+        os.waitpid(pid, 0)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            proc.send_signal(sig)  # no ProcessLookupError
+        assert proc.wait(timeout=1) == 3 and proc.poll() == 3
+        proc.kill()
+    finally:
+        theirs.close()

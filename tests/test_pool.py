@@ -108,6 +108,7 @@ def test_participants_size_the_entry_pool_only():
     assert "--RoomKernelManager.participants=24" in args
     assert "--VoilaConfiguration.multi_kernel_manager_class=kit.kernel.pool.RoomKernelManager" in args
     assert any(a.startswith("--VoilaExecutor.iopub_timeout=") and int(a.split("=")[1]) >= 60 for a in args)
+    assert ("--KernelManager.transport=ipc" in args) is (os.name != "nt")
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "2.5", str(serve.MAX_PARTICIPANTS + 1)])
@@ -145,6 +146,8 @@ def test_kit_serve_fills_the_room_and_says_so(tmp_path):
         text = log.read_text(errors="replace")
         assert "håller 4 kernels redo" in text
         assert "kernel template ready" in text and "ordinary kernel launch" not in text, text
+        # kernels on Unix sockets: no loopback port to lose to another connection
+        assert "running over TCP" not in text, text
     finally:
         stop_group(proc)
 

@@ -149,9 +149,13 @@ class ForkedProcess:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        if self.returncode is not None or self.pidfd < 0:
-            raise ProcessLookupError(3, "No such process")
-        signal.pidfd_send_signal(self.pidfd, signum)
+        """As :meth:`subprocess.Popen.send_signal`: nothing happens to a kernel that has ended."""
+        if self.poll() is not None or self.pidfd < 0:
+            return
+        try:
+            signal.pidfd_send_signal(self.pidfd, signum)
+        except ProcessLookupError:
+            pass
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
