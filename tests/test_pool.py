@@ -127,22 +127,31 @@ def test_jamkit_py_passes_participants_through():
     assert "--participants N" in help_text
 
 
-@pytest.mark.timeout(240)
-def test_kit_serve_fills_the_room_and_says_so(tmp_path):
+def serve_room(tmp_path, participants: int):
+    """``python -m kit serve --participants N`` with its own store; returns (process, log) once
+    the terminal says the room is ready."""
     port = free_port()
-    env = dict(os.environ, JAMKIT_DB_URL=f"sqlite:///{tmp_path / 'pool.sqlite'}")
+    env = dict(os.environ, JAMKIT_DB_URL=f"sqlite:///{tmp_path / 'room.sqlite'}")
     env.pop("MPLBACKEND", None)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port),
-                                 "--no-browser", "--participants", "4"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                 "--no-browser", "--participants", str(participants)], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    ready = f"Redo för {participants} av {participants} deltagare"
+    deadline = time.time() + 180
+    while ready not in log.read_text(errors="replace"):
+        if proc.poll() is not None or time.time() > deadline:
+            stop_group(proc)
+            pytest.fail(log.read_text(errors="replace"))
+        time.sleep(0.5)
+    return proc, log
+
+
+@pytest.mark.timeout(240)
+def test_kit_serve_fills_the_room_and_says_so(tmp_path):
+    proc, log = serve_room(tmp_path, 4)
     try:
-        deadline = time.time() + 180
-        while "Redo för 4 av 4 deltagare" not in log.read_text(errors="replace"):
-            assert proc.poll() is None, log.read_text(errors="replace")
-            assert time.time() < deadline, log.read_text(errors="replace")
-            time.sleep(0.5)
         text = log.read_text(errors="replace")
         assert "håller 4 kernels redo" in text
         assert "kernel template ready" in text and "ordinary kernel launch" not in text, text
@@ -158,19 +167,8 @@ def test_killing_kit_serve_itself_leaves_no_server_and_no_kernel(tmp_path):
 
     import psutil
 
-    port = free_port()
-    env = dict(os.environ, JAMKIT_DB_URL=f"sqlite:///{tmp_path / 'kill.sqlite'}")
-    env.pop("MPLBACKEND", None)
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port),
-                                 "--no-browser", "--participants", "3"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc, _log = serve_room(tmp_path, 3)
     try:
-        deadline = time.time() + 180
-        while "Redo för 3 av 3 deltagare" not in log.read_text(errors="replace"):
-            assert proc.poll() is None and time.time() < deadline, log.read_text(errors="replace")
-            time.sleep(0.5)
         family = psutil.Process(proc.pid).children(recursive=True)
         assert len(family) >= 5, family  # Voilà, the template, three kernels
         os.kill(proc.pid, signal.SIGKILL)  # the process the user started, nothing else
