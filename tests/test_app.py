@@ -235,6 +235,13 @@ def test_a_name_that_cannot_be_stored_is_said_at_the_form_and_not_kept(store, fi
     assert app.context.error and words in app.context.error.lower(), app.context.error
     assert "gick fel" not in app.context.error and "gick fel" not in app.savebar.status
     assert app.ctx[field] == ("Kurs" if field == "workshop" else "Örby")
+    fill(app, lambda m: 2)
+    count = store.count()
+    assert not app.save(), "the field shows a bad name: nothing is saved under the old one"
+    assert app.savebar.status_kind == "error" and words in app.savebar.status.lower()
+    assert store.count() == count
     app.set_language("en")
     setattr(app.context, field, bad + "x")
     assert app.context.error and "went wrong" not in app.context.error
+    setattr(app.context, field, "Ödeby")  # fixed: the error goes, a save works
+    assert app.ctx[field] == "Ödeby" and app.save()

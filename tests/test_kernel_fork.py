@@ -43,7 +43,12 @@ def template(monkeypatch, tmp_path):
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run ``coro`` on a loop of its own, in a thread of its own: the browser tests' Playwright
+    keeps an event loop running in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def start(**kwargs):

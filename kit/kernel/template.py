@@ -14,8 +14,8 @@ Started by :class:`kit.kernel.provisioner.Template` as
    the parent sends back the child's pid with a pidfd for it, keeps the connection open and
    writes the child's exit status there when it ends.
 
-The template exits when the server that started it is gone (``PR_SET_PDEATHSIG`` and a
-``getppid`` check); kernels do not depend on it: each watches the server's pid itself, so a
+The template exits within a second when the server that started it is gone (a ``getppid``
+check in its loop); kernels do not depend on it: each watches the server's pid itself, so a
 template that crashes or is replaced takes no live kernel with it.
 
 The protocol is one JSON object per line; see :func:`request`.
@@ -122,17 +122,6 @@ def preload(names=PRELOAD) -> list[str]:
         except Exception:  # noqa: BLE001 - a module missing here is only slower in the kernel
             missing.append(name)
     return missing
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to send SIGTERM when the server that started the template ends."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - the getppid check in the loop still ends the template
-        pass
 
 
 def _name_process(name: bytes) -> None:
@@ -434,7 +423,9 @@ def main(argv=None) -> int:
     parser.add_argument("--parent", type=int, required=True)
     parser.add_argument("--fingerprint", default="")
     args = parser.parse_args(argv)
-    _die_with_parent()
+    # No PR_SET_PDEATHSIG here: Linux sends it when the *thread* that started us ends, and a
+    # kernel manager may run its event loop in a worker thread (jupyter_core's run_sync). The
+    # loop's getppid() check notices the server's end within a second instead.
     _name_process(b"jamkit-template")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is for the server

@@ -90,6 +90,7 @@ class SelfAssessmentApp:
         self.saved = None  # the answers as last saved or loaded, for "unsaved" status
         self.drafts: dict[tuple, dict] = {}
         self.gkey = access.normalise_key(group_key)
+        self._bad_context: dict[str, InputError] = {}  # fields typed but not storable
         self.key_notice = None  # a Say: the new key's notice, shown again after a language switch
         self._said = (None, "info")  # the save bar's status as a Say, redrawn in a new language
         self._files_said = (None, "info")  # the files panel's status, likewise
@@ -272,8 +273,10 @@ class SelfAssessmentApp:
                 try:  # a lone surrogate, a control character, a name too long: said, not stored
                     value = sc.clean_text(re.sub(r"\s+", " ", value).strip(), name, sc.NAME_LIMIT)
                 except InputError as exc:
+                    self._bad_context[name] = exc  # a save is refused until the field is fixed
                     self.context.error = exc.text(self.lang)
                     return
+                self._bad_context.pop(name, None)
             was_complete = self._complete_context()
             if was_complete and self._dirty():
                 self.drafts[self._ctx_key()] = {m: dict(a) for m, a in self.answers.items()}
@@ -394,6 +397,11 @@ class SelfAssessmentApp:
             message = self.T("form.missing", field=", ".join(m.lower() for m in missing))
             self.context.error = message
             self._status(Say("save.not_saved", reason=message), "error")
+            return False
+        if self._bad_context:  # the form shows a name that cannot be stored: never save another
+            bad = next(iter(self._bad_context.values()))
+            self.context.error = bad.text(self.lang)
+            self._status(Say("save.not_saved", reason=bad), "error")
             return False
         state = self._group_state()
         if state != "open":
@@ -622,6 +630,7 @@ class SelfAssessmentApp:
         """Rebuild every widget in another language, keeping all state (unsaved work too)."""
         said, files_said = self._said, self._files_said
         self._said, self._files_said = (None, "info"), (None, "info")
+        self._bad_context = {}  # the rebuilt form shows the stored names again
         self.lang = content.normalise_lang(lang)
         self._build()
         self._show_key_state(self._group_state())  # the key field and a new key's notice stay
