@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -121,6 +122,9 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True,
     print(f"JämKit: håller {participants} kernels redo för deltagarna (--participants N)", flush=True)
     private = tempfile.mkdtemp(prefix="jamkit-serve-")  # mode 0700
     status_file = os.path.join(private, "pool.json")
+    # a SIGTERM (a service manager, a test's killpg) ends through `finally`, so the private
+    # folder goes with the server; Voilà gets its own SIGTERM from the parent-death signal
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         proc = subprocess.Popen(command(port, lan, token, open_browser and not lan, participants),
                                 env=environment(token, status_file),

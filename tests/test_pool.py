@@ -171,9 +171,32 @@ def test_killing_kit_serve_itself_leaves_no_server_and_no_kernel(tmp_path):
     try:
         family = psutil.Process(proc.pid).children(recursive=True)
         assert len(family) >= 5, family  # Voilà, the template, three kernels
+        folder = Path(family[0].environ()["JAMKIT_POOL_STATUS"]).parent
         os.kill(proc.pid, signal.SIGKILL)  # the process the user started, nothing else
         proc.wait()
         gone, alive = psutil.wait_procs(family, timeout=30)
         assert not alive, [p.pid for p in alive]
+        assert not folder.exists(), "Voilà's shutdown removes the private folder kit serve could not"
+    finally:
+        stop_group(proc)
+
+
+@pytest.mark.timeout(240)
+def test_a_terminated_kit_serve_removes_its_private_folder(tmp_path):
+    import signal
+
+    import psutil
+
+    proc, _log = serve_room(tmp_path, 2)
+    try:
+        voila = psutil.Process(proc.pid).children()[0]
+        folder = Path(voila.environ()["JAMKIT_POOL_STATUS"]).parent
+        assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+        os.kill(proc.pid, signal.SIGTERM)  # kit serve only, as a service manager stops it
+        assert proc.wait(timeout=60) != 0
+        deadline = time.time() + 30
+        while folder.exists() or voila.is_running():
+            assert time.time() < deadline, (folder.exists(), voila.is_running())
+            time.sleep(0.3)
     finally:
         stop_group(proc)

@@ -98,6 +98,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
         if self.status_file:
             try:
                 os.unlink(self.status_file)
+                folder = os.path.dirname(self.status_file)
+                if os.path.basename(folder).startswith("jamkit-serve-"):
+                    os.rmdir(folder)  # kit serve's private folder, when kit serve could not
             except OSError:
                 pass
         await super().shutdown_all(*args, **kwargs)
