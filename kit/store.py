@@ -96,6 +96,19 @@ class Revision:
     payload: dict
 
 
+@dataclass(frozen=True)
+class Record:
+    """The latest revision of one form of a module: where it belongs and what it holds."""
+
+    id: int
+    saved_at: dt.datetime
+    group: str
+    occasion: str
+    role: str
+    version: str
+    payload: dict
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -228,6 +241,31 @@ class Store:
                  .order_by(cols.id))
         with self.engine.connect() as conn:
             return [Revision(r.id, _aware(r.saved_at), json.loads(r.payload)) for r in conn.execute(query)]
+
+    @_reads(list)
+    def latest(self, workshop, module: str, group=None) -> list[Record]:
+        """The latest revision of every form (group, occasion, role) of ``module`` in a
+        workshop — or of one group — oldest first; a deleted group's forms are left out.
+
+        This is the query every module's records build on: the store knows nothing of what
+        a payload holds.
+
+        >>> s = Store("sqlite://")
+        >>> _ = s.append(workshop="Kurs", group="Örby", module="notes", occasion="uppstart",
+        ...              role="", version="", payload={"text": "a"})
+        >>> _ = s.append(workshop="Kurs", group="Örby", module="notes", occasion="uppstart",
+        ...              role="", version="", payload={"text": "b"})
+        >>> [(r.group, r.payload["text"]) for r in s.latest("Kurs", "notes")]
+        [('Örby', 'b')]
+        """
+        latest = self._latest_ids(workshop=workshop, grp=group, module=module)
+        cols = revisions.c
+        query = (sa.select(cols.id, cols.saved_at, cols.grp, cols.occasion, cols.role, cols.version,
+                           cols.payload).join(latest, latest.c.id == cols.id).order_by(cols.id))
+        hidden = self.deleted_groups(workshop)
+        with self.engine.connect() as conn:
+            return [Record(r.id, _aware(r.saved_at), r.grp, r.occasion, r.role, r.version,
+                           json.loads(r.payload)) for r in conn.execute(query) if r.grp not in hidden]
 
     @_reads(lambda: (0, 0))
     def changes(self, workshop: str) -> tuple[int, int]:
@@ -601,9 +639,38 @@ class GroupAccess:
         return self.store.answers_frame(self.workshop, self.name)
 
     def save(self, occasion, role, answers: dict, version: str = sc.DEFAULT_VERSION):
-        """Save one form; returns ``(revision, new_key)`` — ``new_key`` is set only when this
-        save claimed the name with a key made for it."""
-        row = self.store._form_row(self.workshop, self.name, occasion, role, answers, version)
+        """Save one self-assessment form; returns ``(revision, new_key)`` — ``new_key`` is set
+        only when this save claimed the name with a key made for it."""
+        return self.save_row(self.store._form_row(self.workshop, self.name, occasion, role,
+                                                  answers, version))
+
+    def save_payload(self, module: str, occasion, role, payload: dict, version: str = ""):
+        """Save any module's record for this group, under the same key rules as the
+        self-assessment; returns ``(revision, new_key)`` like :meth:`save`.
+
+        >>> s = Store("sqlite://")
+        >>> revision, key = s.group("Kurs", "Örby").save_payload("notes", "uppstart", "", {"n": 1})
+        >>> s.group("Kurs", "Örby", key).latest("notes", "uppstart", "").payload
+        {'n': 1}
+        """
+        row = _checked_row(self.workshop, self.name, module, occasion, role, version, payload)
+        row["group"] = sc.parse_name(row["group"], "organisation")
+        return self.save_row(row)
+
+    def latest(self, module: str, occasion, role="") -> Revision | None:
+        """This group's latest record of ``module`` at ``occasion`` (and ``role``), or ``None``."""
+        self.require()
+        found = self.store.history(self.workshop, self.name, occasion, role or "", module=module)
+        return found[-1] if found else None
+
+    def records(self, module: str) -> list[Record]:
+        """This group's latest record of ``module`` at every occasion and role."""
+        self.require()
+        return self.store.latest(self.workshop, module, group=self.name)
+
+    def save_row(self, row: dict):
+        """Append a checked row (:func:`_checked_row`) for this group — claiming the name in
+        the same transaction when nobody holds it; returns ``(revision, new_key)``."""
         workshop, group = row["workshop"], row["group"]
         made = None
         with self.store._write() as conn:
