@@ -2,7 +2,8 @@
 
 The texts live in YAML files beside this module: ``ui.<lang>.yaml`` for the interface and
 ``checklist_<version>.<lang>.yaml`` for a checklist's content and ``errors.<lang>.yaml`` for
-the messages of :class:`kit.InputError` (under the key ``errors``). A key is a dotted path::
+the messages of :class:`kit.InputError` (under the key ``errors``); each module's own texts
+live in its folder, ``kit/modules/<name>/texts.<lang>.yaml``, under the key ``<name>``. A key is a dotted path::
 
     >>> text("app.title", "sv")
     'JämKit'
@@ -50,6 +51,11 @@ def bundle(lang: str) -> dict:
     for path in sorted(HERE.glob(f"checklist_*.{lang}.yaml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["checklists"][content["checklist"]["version"]] = content
+    for path in sorted((HERE.parent / "modules").glob(f"*/texts.{lang}.yaml")):
+        # a module's own texts, under its folder's name (e.g. ``stakeholders.grid.title``)
+        if path.parent.name in data:
+            raise KeyError(f"module texts {path} would hide the kit's own key {path.parent.name!r}")
+        data[path.parent.name] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     default = data["checklists"].get("skr-2020", {})
     for key in ("checklist", "scale", "roles", "moments"):
         if key in default:

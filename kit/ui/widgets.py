@@ -6,14 +6,38 @@ native HTML (fieldset/legend radios, labels, details, a live status region) inst
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import anywidget
 import traitlets as t
 
 HERE = Path(__file__).parent
+COMPONENTS = HERE / "components"
 ESM = (HERE / "jamkit.js").read_text(encoding="utf-8")
 CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def esm(name: str) -> str:
+    """The JavaScript module of one component: the shared helpers (``components/_core.js``)
+    followed by the component's own file ``components/<name>.js``, which ends with
+    ``export default { render }`` and whose ``render`` returns its cleanup.
+
+    Each widget instance carries only its own component's code.
+
+    >>> "export default" in esm("choice") and "function h(" in esm("choice")
+    True
+    """
+    core = (COMPONENTS / "_core.js").read_text(encoding="utf-8")
+    return core + "\n" + (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def css(name: str) -> str:
+    """A component's own stylesheet, ``components/<name>.css`` ("" when it has none)."""
+    path = COMPONENTS / f"{name}.css"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 class _Component(anywidget.AnyWidget):
