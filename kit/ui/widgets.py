@@ -1,4 +1,4 @@
-"""The kit's own accessible widgets (anywidget), one JavaScript module for all of them.
+"""The kit's own accessible widgets (anywidget), each with its own JavaScript module.
 
 Stock ipywidgets lack accessible names for groups and chosen states; these components use
 native HTML (fieldset/legend radios, labels, details, a live status region) instead.
@@ -14,8 +14,7 @@ import traitlets as t
 
 HERE = Path(__file__).parent
 COMPONENTS = HERE / "components"
-ESM = (HERE / "jamkit.js").read_text(encoding="utf-8")
-CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")
+CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")  # the shared stylesheet, carried by Shell
 
 
 @functools.lru_cache(maxsize=None)
@@ -26,7 +25,7 @@ def esm(name: str) -> str:
 
     Each widget instance carries only its own component's code.
 
-    >>> "export default" in esm("choice") and "function h(" in esm("choice")
+    >>> "export default" in esm("moment") and "function h(" in esm("moment")
     True
     """
     core = (COMPONENTS / "_core.js").read_text(encoding="utf-8")
@@ -41,8 +40,6 @@ def css(name: str) -> str:
 
 
 class _Component(anywidget.AnyWidget):
-    _esm = ESM
-    _kind = t.Unicode().tag(sync=True)
     strings = t.Dict().tag(sync=True)
 
 
@@ -51,7 +48,7 @@ class Shell(_Component):
     URL (so that a reload returns to the same place). Carries the kit's stylesheet."""
 
     _css = CSS
-    _kind = t.Unicode("shell").tag(sync=True)
+    _esm = esm("shell")
     lang = t.Unicode("sv").tag(sync=True)
     page_title = t.Unicode("JämKit").tag(sync=True)
     query = t.Unicode(None, allow_none=True).tag(sync=True)
@@ -62,7 +59,7 @@ class Shell(_Component):
 class ContextForm(_Component):
     """Workshop, organisation, occasion and role: the place a participant works in."""
 
-    _kind = t.Unicode("context").tag(sync=True)
+    _esm = esm("context")
     workshop = t.Unicode("").tag(sync=True)
     organisation = t.Unicode("").tag(sync=True)
     occasion = t.Unicode("uppstart").tag(sync=True)
@@ -81,7 +78,7 @@ class ContextForm(_Component):
 class MomentCard(_Component):
     """One moment: title, explanation, roles and examples, the 1–4 scale, comment, actions."""
 
-    _kind = t.Unicode("moment").tag(sync=True)
+    _esm = esm("moment")
     number = t.Int(1).tag(sync=True)
     value = t.Int(0).tag(sync=True)  # 0 = not chosen
     comment = t.Unicode("").tag(sync=True)
@@ -93,7 +90,7 @@ class MomentCard(_Component):
 class SaveBar(_Component):
     """The bar fixed at the bottom: running total, save status (a live region), save button."""
 
-    _kind = t.Unicode("savebar").tag(sync=True)
+    _esm = esm("savebar")
     total_text = t.Unicode("").tag(sync=True)
     status = t.Unicode("").tag(sync=True)
     status_kind = t.Unicode("info").tag(sync=True)
@@ -104,7 +101,7 @@ class SaveBar(_Component):
 class Files(_Component):
     """Download links (data URLs made in the kernel) and an upload field."""
 
-    _kind = t.Unicode("files").tag(sync=True)
+    _esm = esm("files")
     downloads = t.List(t.Dict()).tag(sync=True)
     status = t.Unicode("").tag(sync=True)
     status_kind = t.Unicode("info").tag(sync=True)
@@ -113,7 +110,7 @@ class Files(_Component):
 class ModuleList(_Component):
     """The start page's list of modules, each with an open button."""
 
-    _kind = t.Unicode("modules").tag(sync=True)
+    _esm = esm("modules")
     modules = t.List(t.Dict()).tag(sync=True)
 
 
@@ -121,19 +118,19 @@ class Form(_Component):
     """A small accessible form: ``fields`` is a list of {name, label, type, options, value};
     submitting sends ``{"event": "submit", "values": {...}}``."""
 
-    _kind = t.Unicode("form").tag(sync=True)
+    _esm = esm("form")
     fields = t.List(t.Dict()).tag(sync=True)
     submit_label = t.Unicode("OK").tag(sync=True)
     error = t.Unicode("").tag(sync=True)
     auto = t.Bool(False).tag(sync=True)  # submit whenever a field changes (no button)
-    columns = t.Int(0).tag(sync=True)
-    reset = t.Int(0).tag(sync=True)  # increment to clear the fields in the browser  # 2: fields in pairs (e.g. an occasion beside its date)
+    columns = t.Int(0).tag(sync=True)  # 2: fields in pairs (e.g. an occasion beside its date)
+    reset = t.Int(0).tag(sync=True)  # increment to clear the fields in the browser
 
 
 class Switches(_Component):
     """Checkboxes with labels; ``values`` maps name → bool."""
 
-    _kind = t.Unicode("switches").tag(sync=True)
+    _esm = esm("switches")
     items = t.List(t.Dict()).tag(sync=True)
     values = t.Dict().tag(sync=True)
 
@@ -141,7 +138,7 @@ class Switches(_Component):
 class Ticker(_Component):
     """Sends ``{"event": "tick"}`` every ``seconds`` while the page is visible, and on its button."""
 
-    _kind = t.Unicode("ticker").tag(sync=True)
+    _esm = esm("ticker")
     seconds = t.Int(10).tag(sync=True)
     text = t.Unicode("").tag(sync=True)
     kind = t.Unicode("info").tag(sync=True)  # "error": the last refresh failed
@@ -151,5 +148,5 @@ class Ticker(_Component):
 class Links(_Component):
     """Join links, each with its QR code (an SVG data URL with alt text)."""
 
-    _kind = t.Unicode("links").tag(sync=True)
+    _esm = esm("links")
     links = t.List(t.Dict()).tag(sync=True)

@@ -29,7 +29,39 @@ function fmt(template, values) {
 const STATUS_ICONS = { saved: "✓ ", unsaved: "● ", error: "⚠ ", busy: "… ", info: "" };
 function showStatus(node, model) {
   const kind = model.get("status_kind");
-  node.textContent = model.get("status") ? (STATUS_ICONS[kind] || "") + model.get("status") : "";
+  const text = model.get("status") ? (STATUS_ICONS[kind] || "") + model.get("status") : "";
+  if (node.textContent !== text) node.textContent = text;  // a live region: no needless re-reading
   node.className = `jk-status jk-status-${kind}`;
 }
 
+
+// Every subscription a view makes (model events, page events, timers), undone at once by
+// the cleanup its render returns.
+function subscriptions(model) {
+  const undo = [];
+  return {
+    on(event, fn) { model.on(event, fn); undo.push(() => model.off(event, fn)); },
+    listen(target, event, fn) {
+      target.addEventListener(event, fn);
+      undo.push(() => target.removeEventListener(event, fn));
+    },
+    every(ms, fn) { const timer = setInterval(fn, ms); undo.push(() => clearInterval(timer)); },
+    add(fn) { undo.push(fn); },
+    cleanup() { while (undo.length) undo.pop()(); },
+  };
+}
+
+// Rebuilds the part of a view under `root` and, if a control in it had the focus, focuses
+// the new control with the same data-jk-key and restores the caret.
+function rebuildKeepingFocus(root, build) {
+  const active = document.activeElement;
+  const key = active && root.contains(active) ? active.getAttribute("data-jk-key") : null;
+  let caret = null;
+  try { caret = key && [active.selectionStart, active.selectionEnd]; } catch (e) { /* no caret */ }
+  build();
+  if (!key) return;
+  const again = [...root.querySelectorAll("[data-jk-key]")].find((n) => n.getAttribute("data-jk-key") === key);
+  if (!again) return;
+  again.focus();
+  try { if (caret && caret[0] !== null) again.setSelectionRange(caret[0], caret[1]); } catch (e) { /* no caret */ }
+}

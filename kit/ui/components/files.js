@@ -1,0 +1,42 @@
+// Download links (data URLs made in the kernel) and an upload field. The status and the
+// upload label change in place; the links are redrawn only when the downloads change.
+
+function render({ model, el }) {
+  const subs = subscriptions(model);
+  const id = uid("f");
+  const links = h("div", { class: "jk-actions" });
+  const input = h("input", { type: "file", id: `${id}-up`, class: "jk-file",
+    accept: ".xlsx,.csv,.json,.txt" });
+  const status = h("p", { class: "jk-status", role: "status", "aria-live": "polite" });
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const buffer = await file.arrayBuffer();
+    model.send({ event: "upload", name: file.name, size: file.size }, undefined, [buffer]);
+    input.value = "";
+  });
+  const label = h("label", { for: input.id, class: "jk-button" });
+  el.append(h("div", { class: "jk-files" }, links, h("div", { class: "jk-upload" }, input, label), status));
+  const drawLabel = () => {
+    const text = (model.get("strings") || {}).upload || "";
+    if (label.textContent !== text) label.textContent = text;
+  };
+  const drawLinks = () => {
+    const downloads = model.get("downloads") || [];
+    rebuildKeepingFocus(links, () => {
+      links.replaceChildren(...downloads.map(({ label: text, filename, mime, b64 }) =>
+        h("a", { class: "jk-button", href: `data:${mime};base64,${b64}`, download: filename, text,
+          "data-jk-key": filename })));
+    });
+  };
+  const drawStatus = () => showStatus(status, model);
+  drawLabel();
+  drawLinks();
+  drawStatus();
+  subs.on("change:downloads", drawLinks);
+  subs.on("change:strings", drawLabel);
+  subs.on("change:status change:status_kind", drawStatus);
+  return () => subs.cleanup();
+}
+
+export default { render };
