@@ -1,0 +1,243 @@
+"""The shared editing components the modules build their pages from (anywidget, native HTML).
+
+- :class:`RowTable` — an editable table of rows (a table on a wide screen, cards on a narrow
+  one): add, delete with undo, move up and down, errors per field and per row.
+- :class:`ChoiceGroup` — a fieldset of radios (``value``) or checkboxes (``values``).
+- :class:`StepSequence` — a guided sequence's heading, progress list and Back/Next.
+
+Their texts live in ``kit/content/components.<lang>.yaml`` and are read here
+(:func:`rowtable_strings`, :func:`steps_strings`)::
+
+    >>> rowtable_strings("sv")["deleted"].format(name="Socialnämnden")
+    'Socialnämnden borttagen.'
+    >>> steps_strings("en")["step_of"].format(n=2, m=4)
+    'Step 2 of 4'
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from pathlib import Path
+
+import traitlets as t
+import yaml
+
+from kit import content
+from kit.ui.widgets import _Component, css, esm
+
+TEXTS = Path(content.__file__).parent
+#: The kinds of column a :class:`RowTable` knows.
+COLUMN_TYPES = ("text", "textarea", "number", "select", "checks", "static")
+_COLUMN_KEYS = {"name", "label", "type", "options", "min", "max", "required", "help", "maxlength"}
+
+
+@functools.cache
+def component_texts(lang: str) -> dict:
+    """All texts of the components in one language (``components.<lang>.yaml``)."""
+    lang = content.normalise_lang(lang)
+    return yaml.safe_load((TEXTS / f"components.{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def rowtable_strings(lang: str) -> dict:
+    """What a :class:`RowTable` says, in ``lang``."""
+    return dict(component_texts(lang)["rowtable"])
+
+
+def steps_strings(lang: str) -> dict:
+    """What a :class:`StepSequence` says, in ``lang``."""
+    return dict(component_texts(lang)["steps"])
+
+
+def new_row_id() -> str:
+    """A fresh row id (the browser makes its own for rows added there).
+
+    >>> len(new_row_id()), new_row_id() != new_row_id()
+    (12, True)
+    """
+    return uuid.uuid4().hex[:12]
+
+
+def check_columns(columns: list) -> list:
+    """The column schema of a :class:`RowTable`, checked; a mistake in it is the programmer's,
+    so it raises ``ValueError`` naming the column.
+
+    >>> check_columns([{"name": "x", "label": "X", "type": "number", "min": 1, "max": 4}])[0]["type"]
+    'number'
+    >>> check_columns([{"name": "x", "label": "X", "type": "colour"}])
+    Traceback (most recent call last):
+    ValueError: column 'x': type 'colour' is not one of text, textarea, number, select, checks, static
+    >>> check_columns([{"name": "s", "label": "S", "type": "select"}])
+    Traceback (most recent call last):
+    ValueError: column 's': a select needs options [[value, label], ...]
+    """
+    names, checked = set(), []
+    for col in columns:
+        if not isinstance(col, dict):
+            raise TypeError(f"a column is a dict, not {col!r}")
+        name = col.get("name")
+        if not isinstance(name, str) or not name or name == "id":
+            raise ValueError(f"column {name!r}: a name is a non-empty text other than 'id'")
+        if name in names:
+            raise ValueError(f"column {name!r} comes twice")
+        names.add(name)
+        unknown = set(col) - _COLUMN_KEYS
+        if unknown:
+            raise ValueError(f"column {name!r}: unknown keys {sorted(unknown)}")
+        if not isinstance(col.get("label"), str) or not col["label"].strip():
+            raise ValueError(f"column {name!r}: a label is needed")
+        kind = col.get("type", "text")
+        if kind not in COLUMN_TYPES:
+            raise ValueError(f"column {name!r}: type {kind!r} is not one of {', '.join(COLUMN_TYPES)}")
+        if kind in ("select", "checks"):
+            options = col.get("options")
+            if not options or not all(isinstance(o, (list, tuple)) and len(o) == 2 for o in options):
+                raise ValueError(f"column {name!r}: a {kind} needs options [[value, label], ...]")
+            values = [str(o[0]) for o in options]
+            if len(set(values)) != len(values):
+                raise ValueError(f"column {name!r}: option values come twice")
+        for bound in ("min", "max"):
+            if bound in col and col[bound] is not None and not isinstance(col[bound], (int, float)):
+                raise ValueError(f"column {name!r}: {bound} is a number")
+        checked.append({**col, "type": kind})
+    return checked
+
+
+def blank_row(columns: list, **values) -> dict:
+    """A new row for ``columns`` with a fresh id: "" for text, ``None`` for a number, [] for checks.
+
+    >>> row = blank_row([{"name": "n", "label": "N"}, {"name": "k", "label": "K", "type": "checks",
+    ...                  "options": [["a", "A"]]}], n="Socialnämnden")
+    >>> (row["n"], row["k"], len(row["id"]))
+    ('Socialnämnden', [], 12)
+    """
+    row = {"id": new_row_id()}
+    for col in columns:
+        kind = col.get("type", "text")
+        row[col["name"]] = [] if kind == "checks" else None if kind == "number" else ""
+    row.update(values)
+    return row
+
+
+def missing_required(columns: list, rows: list, lang: str = "sv") -> dict:
+    """``errors`` for a :class:`RowTable`: every required field left empty, per row id.
+
+    >>> cols = [{"name": "name", "label": "Namn", "required": True}, {"name": "n", "label": "N"}]
+    >>> missing_required(cols, [{"id": "a", "name": " "}, {"id": "b", "name": "Skolan"}])
+    {'a': {'name': 'Fyll i Namn.'}}
+    """
+    template = rowtable_strings(lang)["missing"]
+    errors: dict = {}
+    for row in rows:
+        for col in columns:
+            if not col.get("required"):
+                continue
+            value = row.get(col["name"])
+            if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+                errors.setdefault(row["id"], {})[col["name"]] = template.format(field=col["label"])
+    return errors
+
+
+class RowTable(_Component):
+    """An editable table of rows. ``columns`` is the schema ({name, label, type, options,
+    min, max, required, help, maxlength}); ``rows`` are dicts with a unique ``"id"`` (one is
+    given to a row without); ``errors`` maps a row id to {field: message} (a key that is no
+    field shows in the row's summary only). The browser writes ``rows`` back on every edit."""
+
+    _esm = esm("rowtable")
+    _css = css("rowtable")
+    columns = t.List(t.Dict()).tag(sync=True)
+    rows = t.List(t.Dict()).tag(sync=True)
+    errors = t.Dict().tag(sync=True)
+    title_field = t.Unicode("").tag(sync=True)
+    caption = t.Unicode("").tag(sync=True)
+    can_add = t.Bool(True).tag(sync=True)
+    can_delete = t.Bool(True).tag(sync=True)
+    can_reorder = t.Bool(True).tag(sync=True)
+    lang = t.Unicode("sv").tag(sync=True)  # numbers shown with a decimal comma in Swedish
+    heading_level = t.Int(3).tag(sync=True)  # of each card's heading on a narrow screen
+
+    def __init__(self, lang: str = "sv", **kwargs):
+        lang = content.normalise_lang(lang)
+        kwargs.setdefault("strings", rowtable_strings(lang))
+        super().__init__(lang=lang, **kwargs)
+
+    @t.validate("columns")
+    def _check_columns(self, proposal):
+        return check_columns(proposal["value"])
+
+    @t.validate("rows")
+    def _check_rows(self, proposal):
+        rows, seen = [], set()
+        for row in proposal["value"]:
+            row = dict(row)
+            if not row.get("id"):
+                row["id"] = new_row_id()
+            row["id"] = str(row["id"])
+            if row["id"] in seen:
+                raise t.TraitError(f"row id {row['id']!r} comes twice")
+            seen.add(row["id"])
+            rows.append(row)
+        return rows
+
+    @t.validate("heading_level")
+    def _check_level(self, proposal):
+        if not 2 <= proposal["value"] <= 6:
+            raise t.TraitError("heading_level is 2–6")
+        return proposal["value"]
+
+
+class ChoiceGroup(_Component):
+    """A fieldset with a legend (``label``): radios for one ``value``, or checkboxes for
+    ``values`` when ``multiple``; ``options`` are [[value, label], ...]."""
+
+    _esm = esm("choice")
+    _css = css("choice")
+    options = t.List(t.List()).tag(sync=True)
+    value = t.Unicode("").tag(sync=True)
+    values = t.List(t.Unicode()).tag(sync=True)
+    multiple = t.Bool(False).tag(sync=True)
+    label = t.Unicode("").tag(sync=True)
+    help = t.Unicode("").tag(sync=True)
+    disabled = t.Bool(False).tag(sync=True)
+
+    @t.validate("options")
+    def _check_options(self, proposal):
+        options = proposal["value"]
+        if not all(len(o) == 2 for o in options):
+            raise t.TraitError("options are [[value, label], ...]")
+        return [[str(v), str(label)] for v, label in options]
+
+
+class StepSequence(_Component):
+    """The navigation of a guided sequence: ``steps`` [{key, title}], ``current`` (0-based,
+    set by the browser on Back, Next or a step in the list), ``done`` (keys completed).
+    The app observes ``current`` and swaps the content below."""
+
+    _esm = esm("steps")
+    _css = css("steps")
+    steps = t.List(t.Dict()).tag(sync=True)
+    current = t.Int(0).tag(sync=True)
+    done = t.List(t.Unicode()).tag(sync=True)
+    heading_level = t.Int(2).tag(sync=True)
+
+    def __init__(self, lang: str = "sv", **kwargs):
+        kwargs.setdefault("strings", steps_strings(lang))
+        super().__init__(**kwargs)
+
+    @t.validate("steps")
+    def _check_steps(self, proposal):
+        steps = proposal["value"]
+        keys = [s.get("key") for s in steps]
+        if not all(isinstance(s.get("title"), str) and k for s, k in zip(steps, keys)):
+            raise t.TraitError("a step is {key, title}")
+        if len(set(keys)) != len(keys):
+            raise t.TraitError("step keys come twice")
+        return steps
+
+    @t.validate("current")
+    def _check_current(self, proposal):
+        value = proposal["value"]
+        if self.steps and not 0 <= value < len(self.steps):
+            raise t.TraitError(f"current is 0–{len(self.steps) - 1}, not {value}")
+        return value

@@ -1,0 +1,163 @@
+"""The shared editing components' Python side (kit/ui/editors.py) and the generic data table
+(kit/ui/tables.py). Their behaviour in a browser is tested in tests/test_e2e_editors.py."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import string
+import subprocess
+
+import pytest
+import traitlets as t
+
+from kit import content
+from kit.ui import editors as ed
+from kit.ui.tables import data_table
+from kit.ui.widgets import COMPONENTS, esm
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+COLUMNS = [
+    {"name": "name", "label": "Namn", "type": "text", "required": True},
+    {"name": "interest", "label": "Intresse", "type": "number", "min": 1, "max": 4},
+    {"name": "channels", "label": "Kanaler", "type": "checks", "options": [["mote", "Möte"], ["mejl", "Mejl"]]},
+]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# ------------------------------------------------------------------ texts
+def test_component_texts_hold_the_same_keys_and_placeholders_in_both_languages():
+    sv, en = ed.component_texts("sv"), ed.component_texts("en")
+    assert content.key_paths(sv) == content.key_paths(en)
+    for key in content.key_paths(sv):
+        node_sv, node_en = sv, en
+        for part in key.split("."):
+            node_sv, node_en = node_sv[part], node_en[part]
+        assert placeholders(node_sv) == placeholders(node_en), key
+        assert node_sv != node_en or key.endswith(("cell", "heading")), f"{key} is not translated"
+
+
+@pytest.mark.parametrize("name, strings, pattern", [
+    ("rowtable", ed.rowtable_strings, r"S\(\)\.(\w+)"),
+    ("steps", ed.steps_strings, r"S\.(\w+)"),
+])
+def test_every_text_a_component_asks_for_is_given(name, strings, pattern):
+    used = set(re.findall(pattern, (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")))
+    assert used, f"no strings found in {name}.js: the pattern is wrong"
+    for lang in content.LANGUAGES:
+        assert used <= set(strings(lang)), (lang, used - set(strings(lang)))
+
+
+def test_strings_follow_the_language():
+    assert ed.RowTable(lang="en").strings["add"] == "Add row"
+    assert ed.RowTable(lang="EN").lang == "en"
+    assert ed.RowTable().strings["add"] == "Lägg till rad"
+    assert ed.StepSequence(lang="en").strings["step_of"] == "Step {n} of {m}"
+    assert ed.rowtable_strings("sv")["cell"].format(field="Intresse", row=ed.rowtable_strings("sv")["row_named"]
+                                                    .format(n=2, name="Socialnämnden")) == \
+        "Intresse, rad 2: Socialnämnden"
+
+
+# ------------------------------------------------------------------ the column schema
+@pytest.mark.parametrize("column, message", [
+    ({"name": "x", "label": "X", "type": "colour"}, "type 'colour'"),
+    ({"name": "x", "label": "X", "type": "select"}, "needs options"),
+    ({"name": "x", "label": "X", "type": "checks", "options": [["a"]]}, "needs options"),
+    ({"name": "x", "label": "X", "type": "select", "options": [["a", "A"], ["a", "B"]]}, "come twice"),
+    ({"name": "id", "label": "Id"}, "other than 'id'"),
+    ({"name": "", "label": "X"}, "non-empty"),
+    ({"name": "x", "label": " "}, "a label"),
+    ({"name": "x", "label": "X", "colour": "red"}, "unknown keys"),
+    ({"name": "x", "label": "X", "type": "number", "min": "1"}, "min is a number"),
+])
+def test_a_bad_column_is_refused_naming_it(column, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ed.check_columns([column])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ed.RowTable(columns=[column])
+
+
+def test_columns_twice_are_refused_and_the_type_defaults_to_text():
+    with pytest.raises(ValueError, match="comes twice"):
+        ed.check_columns([{"name": "a", "label": "A"}, {"name": "a", "label": "B"}])
+    assert ed.RowTable(columns=[{"name": "a", "label": "A"}]).columns[0]["type"] == "text"
+
+
+def test_rows_get_ids_and_an_id_twice_is_refused():
+    table = ed.RowTable(columns=COLUMNS, rows=[{"name": "Socialnämnden"}, {"id": 7, "name": "Skolan"}])
+    assert len(table.rows[0]["id"]) == 12 and table.rows[1]["id"] == "7"
+    with pytest.raises(t.TraitError, match="comes twice"):
+        table.rows = [{"id": "a"}, {"id": "a"}]
+    assert [r["name"] for r in table.rows] == ["Socialnämnden", "Skolan"]  # unchanged
+
+
+def test_blank_row_and_missing_required():
+    row = ed.blank_row(COLUMNS)
+    assert (row["name"], row["interest"], row["channels"]) == ("", None, [])
+    rows = [row, ed.blank_row(COLUMNS, name="Skolan"), {"id": "c", "name": "  "}]
+    assert ed.missing_required(COLUMNS, rows, "en") == {
+        row["id"]: {"name": "Fill in Namn."}, "c": {"name": "Fill in Namn."}}
+    checks_required = [{**COLUMNS[2], "required": True}]
+    assert ed.missing_required(checks_required, [{"id": "x", "channels": []}])["x"]["channels"] == "Fyll i Kanaler."
+    assert ed.missing_required(checks_required, [{"id": "x", "channels": ["mote"]}]) == {}
+
+
+def test_choice_group_and_step_sequence_check_what_they_are_given():
+    choice = ed.ChoiceGroup(options=[[1, "Ett"], ["2", "Två"]])
+    assert choice.options == [["1", "Ett"], ["2", "Två"]]
+    with pytest.raises(t.TraitError):
+        ed.ChoiceGroup(options=[["a"]])
+    steps = ed.StepSequence(steps=[{"key": "a", "title": "A"}, {"key": "b", "title": "B"}])
+    steps.current = 1
+    with pytest.raises(t.TraitError, match="current is 0–1"):
+        steps.current = 2
+    with pytest.raises(t.TraitError, match="twice"):
+        ed.StepSequence(steps=[{"key": "a", "title": "A"}, {"key": "a", "title": "B"}])
+    with pytest.raises(t.TraitError):
+        ed.StepSequence(steps=[{"key": "a"}])
+    with pytest.raises(t.TraitError):
+        ed.RowTable(heading_level=1)
+
+
+# ------------------------------------------------------------------ the JavaScript
+@pytest.mark.parametrize("name", ["rowtable", "choice", "steps"])
+def test_each_component_ships_alone_and_returns_its_cleanup(name):
+    source = (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")
+    assert source.rstrip().endswith("export default { render };")
+    assert re.search(r"\n  return \(\) => \{", source), "render must return its cleanup"
+    assert "innerHTML" not in source  # typed text never becomes markup
+    assert (COMPONENTS / f"{name}.css").is_file()
+    module = esm(name)
+    assert "function h(" in module and module.count("export default") == 1
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node is not installed")
+@pytest.mark.parametrize("name", ["rowtable", "choice", "steps"])
+def test_each_component_parses_as_a_module(name, tmp_path):
+    path = tmp_path / f"{name}.mjs"
+    path.write_text(esm(name), encoding="utf-8")
+    result = subprocess.run(["node", "--check", str(path)], check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+# ------------------------------------------------------------------ data_table
+def test_data_table_escapes_and_writes_numbers_in_the_language():
+    columns = [("org", "Organisation"), ("score", "Poäng"), ("note", "Not")]
+    rows = [{"org": HOSTILE, "score": 2.5, "note": HOSTILE}, {"org": "Örby", "score": None, "note": None}]
+    sv = data_table(columns, rows, caption=f"Poäng {HOSTILE}", row_header="org", numeric={"score"})
+    assert "<img" not in sv and sv.count("&lt;img src=x onerror=alert(1)&gt;") == 4  # cells, caption, label
+    assert "<td>2,5</td>" in sv and "<td>–</td>" in sv
+    assert '<th scope="row" class="jk-cell-text">&lt;img' in sv
+    assert sv.count('<th scope="col"') == 3 and "<caption>Poäng &lt;img" in sv
+    assert sv.startswith('<div class="jk-table-wrap" role="region" tabindex="0" aria-label="Poäng &lt;img')
+    en = data_table(columns, rows, caption="Scores", numeric={"score"}, lang="en")
+    assert "<td>2.5</td>" in en and 'scope="row"' not in en
+    assert "<td>3</td>" in data_table([("n", "N")], [{"n": 3}], "C", numeric={"n"})
+
+
+def test_data_table_refuses_a_row_header_that_is_no_column():
+    with pytest.raises(ValueError, match="row_header 'x'"):
+        data_table([("a", "A")], [], "C", row_header="x")
