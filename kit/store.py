@@ -4,6 +4,15 @@ SQLite in a file by default (WAL mode, nothing to start); PostgreSQL when a URL 
 the environment variable ``JAMKIT_DB_URL`` (e.g. ``postgresql://user:pw@host/db``), for a
 region's JupyterHub. Saves are appended as revisions and never updated in place, so every
 earlier answer can be recovered; the latest revision is what is shown.
+
+The store keeps generic records only — a workshop, a group, a claim on a name, and any
+module's revisions (:meth:`Store.append`, :meth:`Store.append_many`,
+:meth:`GroupAccess.save_payload`) read back by :meth:`Store.history` and :meth:`Store.latest`.
+What a module's payload holds, and the queries on it, live in the module's ``records.py``
+(e.g. :mod:`kit.modules.selfassessment.records`). The self-assessment's methods here
+(``save_answers``, ``load_answers``, ``answers_frame``, ``saved_overview``,
+``import_answers``; ``GroupAccess.load/answers/save``) are the analyst's API: one-line
+delegations to that module, kept because notebooks, pages and tests call them.
 """
 
 from __future__ import annotations
@@ -19,14 +28,16 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from kit import content
 from kit.domain import access
-from kit.domain import scores as sc
+from kit.domain import scores as sc  # names and texts (parse_name, clean_text), a workshop's occasions
 from kit.errors import InputError, Msg
 
 if TYPE_CHECKING:
-    import pandas as pd  # imported by the reads that build frames, not by the store itself
+    import pandas as pd  # the self-assessment's frames (its records module); not the store's
 
 ENV_URL = "JAMKIT_DB_URL"
+#: The self-assessment's record name (its ``records.MODULE``; kept here for callers).
 SELF_ASSESSMENT = "självskattning"
 WORKSHOP = "workshop"  # a workshop's settings: name, language, occasions, facilitator key hash
 GROUP = "grupp"        # a group's record in a workshop: its key hash, or a deletion
@@ -117,22 +128,33 @@ def _context(workshop: str, group: str) -> str:
     return f"{workshop}\x1f{group}"
 
 
-OVERVIEW_COLUMNS = ["organisation", "occasion", "role", "saved_at", "scored"]
+def _records():
+    """The self-assessment's records module (imported on first use: it imports the store)."""
+    from kit.modules.selfassessment import records
+
+    return records
 
 
-def _empty_overview() -> pd.DataFrame:
-    import pandas as pd
+def _surrogate(text: str) -> str | None:
+    r"""The first lone UTF-16 surrogate in a text (the one thing UTF-8 cannot encode), or ``None``.
 
-    return pd.DataFrame([], columns=OVERVIEW_COLUMNS)
-
-
-def _empty_answers() -> pd.DataFrame:
-    return sc.to_frame([])
+    >>> _surrogate("Örby"), _surrogate("halv \ud83d emoji")
+    (None, '\ud83d')
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return text[exc.start]
+    return None
 
 
 def _storable(value) -> bool:
-    """Whether a text could be in the database at all (no NUL, no lone surrogate)."""
-    return not (isinstance(value, str) and ("\x00" in value or sc._SURROGATE.search(value)))
+    r"""Whether a text could be in the database at all (no NUL, no lone surrogate).
+
+    >>> _storable("Örby"), _storable("Ör\x00by"), _storable("\udc80"), _storable(7)
+    (True, False, False, True)
+    """
+    return not (isinstance(value, str) and ("\x00" in value or _surrogate(value)))
 
 
 def _reads(empty):
@@ -150,30 +172,42 @@ def _reads(empty):
     return wrap
 
 
-def _check_payload(node, field: str = "comment") -> None:
-    """Every text in a payload must be storable as UTF-8: a lone surrogate is refused
-    (named by its key when that is a field the kit knows); control characters JSON escapes."""
+def _check_payload(node, field: str = "comment", fields: frozenset | None = None) -> None:
+    r"""Every text in a payload must be storable as UTF-8: a lone surrogate is refused
+    (named by its key when that is a field the kit has a name for, ``errors.field_cap.*``);
+    control characters JSON escapes.
+
+    >>> _check_payload({"answers": {"3": {"comment": "ok", "actions": ["bra", "x\ud800"]}}})
+    Traceback (most recent call last):
+    kit.errors.InputError: Åtgärder innehåller ett trasigt tecken (en halv emoji, U+D800) som inte går att spara. Skriv texten utan det.
+    """
+    if fields is None:
+        fields = frozenset(content.lookup("errors.field_cap"))
     if isinstance(node, dict):
         for key, value in node.items():
-            _check_payload(key, field)
-            _check_payload(value, key if key in _FIELDS else field)
+            _check_payload(key, field, fields)
+            _check_payload(value, key if key in fields else field, fields)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            _check_payload(value, field)
-    elif isinstance(node, str) and sc._SURROGATE.search(node):
-        bad = sc._SURROGATE.search(node).group()
+            _check_payload(value, field, fields)
+    elif isinstance(node, str) and (bad := _surrogate(node)):
         raise InputError("text.surrogate", field=field, value=node, what=Msg(f"field_cap.{field}"),
                          code=f"U+{ord(bad):04X}")
-
-
-_FIELDS = {"organisation", "workshop", "occasion", "moment", "score", "role", "comment", "actions",
-           "version", "group", "name", "key"}
 
 
 class Store:
     """Append-only storage of the kit's work.
 
+    Any module appends its records and reads the latest of each form back:
+
     >>> s = Store("sqlite://")
+    >>> r = s.append(workshop="Kurs", group="Örby", module="notes", occasion="uppstart",
+    ...              role="chef", version="", payload={"text": "hej"})
+    >>> [(h.id, h.payload) for h in s.history("Kurs", "Örby", "uppstart", "chef", module="notes")]
+    [(1, {'text': 'hej'})]
+
+    The analyst's self-assessment calls go to :mod:`kit.modules.selfassessment.records`:
+
     >>> r = s.save_answers("Kurs", "Örby", "uppstart", "chef", {1: {"score": 3}})
     >>> s.load_answers("Kurs", "Örby", "uppstart", "chef")[1]["score"]
     3
@@ -213,6 +247,42 @@ class Store:
         with self._write() as conn:
             return self._insert(conn, **row)
 
+    def append_many(self, workshop, rows: list[dict], *, claims_for: dict | None = None) -> list[Revision]:
+        """Append many revisions of one workshop (rows with :meth:`append`'s keywords) in one
+        transaction: every row is checked first, then either all are written or none.
+        ``claims_for`` maps a new group's name to ``(key_hash, sealed_key)``: those names are
+        claimed in the same transaction (with the group's "claimed" record), and if any was
+        taken meanwhile nothing is written.
+
+        >>> s = Store("sqlite://")
+        >>> note = {"workshop": "Kurs", "group": "Örby", "module": "notes", "occasion": "uppstart",
+        ...         "role": "", "version": "", "payload": {"text": "a"}}
+        >>> [r.payload["text"] for r in s.append_many("Kurs", [note, {**note, "payload": {"text": "b"}}],
+        ...                                           claims_for={"Örby": ("hash", None)})]
+        ['a', 'b']
+        >>> s.append_many("Kurs", [note], claims_for={"Örby": ("other", None)})
+        Traceback (most recent call last):
+        kit.errors.InputError: Namnet Örby tog en annan grupp i workshoppen Kurs alldeles nyss. Era svar finns kvar här, osparade: skriv in gruppens nyckel om ni hör till den gruppen, eller välj ett annat namn och spara igen.
+        >>> s.append_many("Kurs", [note, {**note, "role": "r" * 41}])
+        Traceback (most recent call last):
+        kit.errors.InputError: Roll får vara högst 40 tecken (41 nu).
+        >>> s.count(), s.group_record("Kurs", "Örby")["key_hash"]  # two notes and one claim
+        (3, 'hash')
+        """
+        workshop = sc.parse_name(workshop, "workshop")
+        checked = [_checked_row(**row) for row in rows]
+        strays = {row["workshop"] for row in checked} - {workshop}
+        if strays:
+            raise ValueError(f"rows of other workshops than {workshop!r}: {sorted(strays)!r}")
+        with self._write() as conn:
+            for group, (key_hash, sealed) in (claims_for or {}).items():
+                group = sc.parse_name(group)
+                if not self._claim(conn, workshop, group, key_hash, sealed):
+                    raise InputError("store.group_taken", field="organisation", group=group,
+                                     workshop=workshop)
+                self._insert(conn, workshop, group, GROUP, "", "", "", {"event": "claimed"})
+            return [self._insert(conn, **row) for row in checked]
+
     @staticmethod
     def _insert(conn, workshop, group, module, occasion, role, version, payload) -> Revision:
         saved_at = _now()
@@ -233,7 +303,8 @@ class Store:
 
     @_reads(list)
     def history(self, workshop, group, occasion, role, module=SELF_ASSESSMENT) -> list[Revision]:
-        """Every saved revision for one form, oldest first."""
+        """Every saved revision for one form of ``module``, oldest first (the module defaults
+        to the self-assessment's record, for the analyst's calls)."""
         cols = revisions.c
         query = (sa.select(cols.id, cols.saved_at, cols.payload)
                  .where(cols.workshop == workshop, cols.grp == group, cols.module == module,
@@ -447,124 +518,26 @@ class Store:
         with self.engine.connect() as conn:
             return {r.grp for r in conn.execute(query) if json.loads(r.payload).get("deleted")}
 
-    @_reads(_empty_overview)
+    # -- the self-assessment: the analyst's API, delegated to its records module ------------
     def saved_overview(self, workshop) -> pd.DataFrame:
-        """When each group last saved, per occasion and role: columns organisation, occasion,
-        role ("" = consensus), saved_at, scored (how many moments have a score)."""
-        import pandas as pd
+        """:func:`kit.modules.selfassessment.records.saved_overview` of this store."""
+        return _records().saved_overview(self, workshop)
 
-        latest = self._latest_ids(workshop=workshop, module=SELF_ASSESSMENT)
-        cols = revisions.c
-        query = (sa.select(cols.grp, cols.occasion, cols.role, cols.saved_at, cols.payload)
-                 .join(latest, latest.c.id == cols.id).order_by(cols.grp))
-        hidden = self.deleted_groups(workshop)
-        with self.engine.connect() as conn:
-            rows = [{"organisation": r.grp, "occasion": r.occasion, "role": r.role,
-                     "saved_at": _aware(r.saved_at),
-                     "scored": sum(1 for a in json.loads(r.payload).get("answers", {}).values()
-                                   if a.get("score"))}
-                    for r in conn.execute(query) if r.grp not in hidden]
-        return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
-
-    # -- self-assessment ---------------------------------------------------------------
-    def save_answers(self, workshop, group, occasion, role, answers: dict,
-                     version: str = sc.DEFAULT_VERSION) -> Revision:
-        """Validate and append one form: ``answers`` maps moment → {score, comment, actions}.
-
-        Nothing is written if any answer is invalid. No key is checked here: a participant's
-        page saves through :meth:`group` (:class:`GroupAccess`), which does.
-        """
-        row = self._form_row(workshop, group, occasion, role, answers, version)
-        with self._write() as conn:
-            return self._insert(conn, **row)
-
-    @staticmethod
-    def _form_row(workshop, group, occasion, role, answers: dict, version) -> dict:
-        workshop = sc.parse_name(workshop, "workshop")
-        group = sc.parse_name(group, "organisation")
-        occasion = sc.parse_occasion(occasion)
-        role_key = sc.parse_role(role) or ""
-        clean = {}
-        for moment, answer in answers.items():
-            answer = answer or {}
-            checked = sc.validate_answer(group, occasion, moment, answer.get("score"), role_key,
-                                         answer.get("comment"), answer.get("actions"), version)
-            if checked.score is None and not checked.comment and not checked.actions:
-                continue
-            clean[str(checked.moment)] = {"score": checked.score, "comment": checked.comment,
-                                          "actions": checked.actions}
-        return {"workshop": workshop, "group": group, "module": SELF_ASSESSMENT,
-                "occasion": occasion, "role": role_key, "version": sc.parse_version(version),
-                "payload": {"answers": clean}}
+    def save_answers(self, workshop, group, occasion, role, answers: dict, version=None) -> Revision:
+        """:func:`kit.modules.selfassessment.records.save_answers` to this store (no key check)."""
+        return _records().save_answers(self, workshop, group, occasion, role, answers, version)
 
     def load_answers(self, workshop, group, occasion, role) -> dict | None:
-        """The latest saved form as ``{moment: {score, comment, actions}}``, or ``None``."""
-        try:
-            workshop, group = sc.parse_name(workshop, "workshop"), sc.parse_name(group)
-            occasion, role_key = sc.parse_occasion(occasion), sc.parse_role(role) or ""
-        except InputError:
-            return None
-        found = self.history(workshop, group, occasion, role_key)
-        if not found:
-            return None
-        latest = found[-1]
-        answers = {int(k): v for k, v in latest.payload.get("answers", {}).items()}
-        answers["_saved_at"] = latest.saved_at
-        answers["_revision"] = latest.id
-        return answers
+        """:func:`kit.modules.selfassessment.records.load_answers` from this store."""
+        return _records().load_answers(self, workshop, group, occasion, role)
 
-    @_reads(_empty_answers)
     def answers_frame(self, workshop, group=None) -> pd.DataFrame:
-        """The latest answers of a workshop (or one group) in the long format of
-        :func:`kit.read_scores`."""
-        latest = self._latest_ids(workshop=workshop, grp=group, module=SELF_ASSESSMENT)
-        cols = revisions.c
-        query = (sa.select(cols.grp, cols.occasion, cols.role, cols.version, cols.payload)
-                 .join(latest, latest.c.id == cols.id).order_by(cols.id))
-        rows = []
-        hidden = self.deleted_groups(workshop)
-        with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                if r.grp in hidden:
-                    continue
-                for moment, a in json.loads(r.payload).get("answers", {}).items():
-                    rows.append(sc.Answer(r.grp, r.occasion, int(moment), a.get("score"),
-                                          r.role or None, a.get("comment") or "",
-                                          a.get("actions") or "", r.version))
-        frame = sc.to_frame(rows)
-        return frame.sort_values(["organisation", "occasion", "moment"], kind="stable",
-                                 ignore_index=True) if len(frame) else frame
-
-    def _import_rows(self, workshop, answers: pd.DataFrame) -> list[dict]:
-        import pandas as pd
-
-        rows = []
-        roles = answers["role"].map(lambda r: r if isinstance(r, str) else "")
-        for (org, occ, role), part in answers.groupby(
-                [answers["organisation"], answers["occasion"], roles], sort=False):
-            form = {int(a.moment): {"score": None if pd.isna(a.score) else int(a.score),
-                                    "comment": a.comment, "actions": a.actions}
-                    for a in part.itertuples()}
-            rows.append(self._form_row(workshop, org, occ, role or None, form, part["version"].iloc[0]))
-        return rows
+        """:func:`kit.modules.selfassessment.records.answers_frame` of this store."""
+        return _records().answers_frame(self, workshop, group)
 
     def import_answers(self, workshop, answers: pd.DataFrame, *, claims_for: dict | None = None) -> int:
-        """Append the answers of a file (long format) as revisions, one per form, in one
-        transaction: either every form is written or none. ``claims_for`` maps a new group's
-        name to ``(key_hash, sealed_key)``: those names are claimed in the same transaction,
-        and if any was taken meanwhile nothing is written. Returns the number of forms."""
-        rows = self._import_rows(workshop, answers)
-        workshop = sc.parse_name(workshop, "workshop")
-        with self._write() as conn:
-            for group, (key_hash, sealed) in (claims_for or {}).items():
-                group = sc.parse_name(group)
-                if not self._claim(conn, workshop, group, key_hash, sealed):
-                    raise InputError("store.group_taken", field="organisation", group=group,
-                                     workshop=workshop)
-                self._insert(conn, workshop, group, GROUP, "", "", "", {"event": "claimed"})
-            for row in rows:
-                self._insert(conn, **row)
-        return len(rows)
+        """:func:`kit.modules.selfassessment.records.import_answers` into this store."""
+        return _records().import_answers(self, workshop, answers, claims_for=claims_for)
 
     def workshops(self, include_deleted: bool = False) -> list[str]:
         """The workshops' names (a deleted workshop only with ``include_deleted``)."""
@@ -630,19 +603,25 @@ class GroupAccess:
             raise InputError(f"store.group_{state}", field="organisation", group=self.name)
         return state
 
+    # -- the self-assessment (the analyst's API; its records module holds the logic) --------
     def load(self, occasion, role) -> dict | None:
+        """This group's latest self-assessment form (:meth:`Store.load_answers`), key checked."""
         self.require()
         return self.store.load_answers(self.workshop, self.name, occasion, role)
 
     def answers(self) -> pd.DataFrame:
+        """This group's latest self-assessment answers (:meth:`Store.answers_frame`), key checked."""
         self.require()
         return self.store.answers_frame(self.workshop, self.name)
 
-    def save(self, occasion, role, answers: dict, version: str = sc.DEFAULT_VERSION):
-        """Save one self-assessment form; returns ``(revision, new_key)`` — ``new_key`` is set
-        only when this save claimed the name with a key made for it."""
-        return self.save_row(self.store._form_row(self.workshop, self.name, occasion, role,
-                                                  answers, version))
+    def save(self, occasion, role, answers: dict, version=None):
+        """Save one self-assessment form (:func:`kit.modules.selfassessment.records.form_row`);
+        returns ``(revision, new_key)`` — ``new_key`` is set only when this save claimed the
+        name with a key made for it."""
+        return self.save_row(_records().form_row(self.workshop, self.name, occasion, role,
+                                                 answers, version))
+
+    # -- any module's records ------------------------------------------------------------------
 
     def save_payload(self, module: str, occasion, role, payload: dict, version: str = ""):
         """Save any module's record for this group, under the same key rules as the

@@ -145,3 +145,10 @@ def test_sqlite_store_uses_wal(tmp_path):
     s = Store(f"sqlite:///{tmp_path / 'wal.sqlite'}")
     with s.engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_the_self_assessments_record_name_is_one_name():
+    from kit import modules, store as store_module
+    from kit.modules.selfassessment import records
+
+    assert store_module.SELF_ASSESSMENT == records.MODULE == modules.get("sjalvskattning").record
