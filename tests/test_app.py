@@ -6,8 +6,8 @@ import pytest
 
 from kit.domain import scores as sc
 from kit.io.readers import read_scores
+from kit.modules.selfassessment.app import SelfAssessmentApp
 from kit.store import Store
-from kit.ui.selfassessment import SelfAssessmentApp
 from kit.ui.start import StartApp
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -25,7 +25,8 @@ def fill(app, score_of, comment=""):
 
 
 def test_save_then_a_new_page_sees_everything(store):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                             "role": "chef"}, store=store)
     fill(app, lambda m: (m % 4) + 1, "vår kommentar")
     app.cards[3].actions = "Utbildning för nämnden"
     assert app.savebar.status_kind == "unsaved"
@@ -34,14 +35,15 @@ def test_save_then_a_new_page_sees_everything(store):
     assert app.savebar.status.startswith("Sparat ") and app.savebar.status_kind == "saved"
     assert re.fullmatch(r"[2-9A-Z]{8}", app.gkey) and f"gkey={app.gkey}" in app.shell.query
     assert app.gkey[:4] in app.key_box.value  # the key is shown to the group once
-    stranger = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    stranger = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                                  "role": "chef"}, store=store)
     assert [c.value for c in stranger.cards.values()] == [0] * 10  # nothing shown without the key
     assert stranger.context.show_key and "skyddad" in stranger.savebar.status
     assert not stranger.save() and len(store.history("Kurs", "Örby", "uppstart", "chef")) == 1
     stranger.context.key = app.gkey.lower()  # typed from a note: case and dashes do not matter
     assert [c.value for c in stranger.cards.values()] == [(m % 4) + 1 for m in sc.MOMENTS]
-    again = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef",
-                              store=store, group_key=app.gkey)
+    again = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                               "role": "chef", "gkey": app.gkey}, store=store)
     assert [c.value for c in again.cards.values()] == [(m % 4) + 1 for m in sc.MOMENTS]
     assert again.cards[3].actions == "Utbildning för nämnden"
     assert again.savebar.status.startswith("Hämtade sparade svar")
@@ -50,7 +52,7 @@ def test_save_then_a_new_page_sees_everything(store):
 
 
 def test_results_show_modellkonceptets_published_totals(store):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     for html in (app.results.value,):  # shown even before anything is saved
         assert "Tabell 1" in html and "Tabell 2" in html
     fill(app, lambda m: 2)
@@ -63,7 +65,7 @@ def test_results_show_modellkonceptets_published_totals(store):
 
 
 def test_save_needs_the_whole_place_and_says_which_part_is_missing(store):
-    app = SelfAssessmentApp(workshop="Kurs", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs"}, store=store)
     fill(app, lambda m: 2)
     assert not app.save()
     assert "organisation" in app.context.error.lower() and "roll" in app.context.error.lower()
@@ -76,7 +78,7 @@ def test_save_needs_the_whole_place_and_says_which_part_is_missing(store):
 
 
 def test_switching_role_keeps_unsaved_work_as_a_draft(store):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(app, lambda m: 3)
     app.context.role = "politiker"
     assert [c.value for c in app.cards.values()] == [0] * 10
@@ -88,11 +90,13 @@ def test_switching_role_keeps_unsaved_work_as_a_draft(store):
 def test_consensus_shows_each_roles_saved_scores(store):
     key = ""
     for role, score in (("politiker", 1), ("chef", 3)):  # two tablets, the second via the group's link
-        app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role=role, store=store, group_key=key)
+        app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": role, "gkey": key},
+                                store=store)
         fill(app, lambda m, s=score: s)
         assert app.save()
         key = app.gkey
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="konsensus", store=store, group_key=key)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "konsensus", "gkey": key},
+                            store=store)
     assert app.cards[1].show_peers and app.cards[1].peers == [["Politiker", 1], ["Chef", 3]]
     assert "Rollernas skattningar" in app.spread_note.value
     fill(app, lambda m: 2)
@@ -102,7 +106,7 @@ def test_consensus_shows_each_roles_saved_scores(store):
 
 
 def test_language_switch_keeps_unsaved_answers(store):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(app, lambda m: 4)
     app.set_language("en")
     assert app.savebar.button_label == "Save" and app.cards[1].strings["more"] == "More about this moment"
@@ -112,7 +116,8 @@ def test_language_switch_keeps_unsaved_answers(store):
 
 
 def test_language_switch_says_the_key_notice_and_a_failed_save_again(store, monkeypatch):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                             "role": "chef"}, store=store)
     fill(app, lambda m: 3)
     assert app.save()
     app.set_language("en")
@@ -133,7 +138,8 @@ def test_language_switch_says_the_key_notice_and_a_failed_save_again(store, monk
 
 
 def test_a_failed_export_is_no_longer_said_once_the_files_can_be_made(store, monkeypatch):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                             "role": "chef"}, store=store)
     fill(app, lambda m: 3)
     real = app._downloads
     monkeypatch.setattr(app, "_downloads", lambda *a: (_ for _ in ()).throw(RuntimeError("disk")))
@@ -148,7 +154,7 @@ def test_a_failed_export_is_no_longer_said_once_the_files_can_be_made(store, mon
 
 
 def test_hostile_names_and_comments_are_escaped_in_every_html(store):
-    app = SelfAssessmentApp(workshop=HOSTILE, organisation=HOSTILE, role="konsensus", store=store)
+    app = SelfAssessmentApp({"workshop": HOSTILE, "group": HOSTILE, "role": "konsensus"}, store=store)
     fill(app, lambda m: 2, HOSTILE)
     assert app.save()
     assert HOSTILE not in app.results.value
@@ -158,14 +164,14 @@ def test_hostile_names_and_comments_are_escaped_in_every_html(store):
 def test_download_uploads_back_and_bad_upload_writes_nothing(store, tmp_path):
     import base64
 
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(app, lambda m: 2, "x")
     assert app.save()
     xlsx = base64.b64decode(app.files.downloads[0]["b64"])
     js = base64.b64decode(app.files.downloads[1]["b64"])
     assert len(read_scores("a.xlsx", name="a.xlsx", data=xlsx)) == 10
     other = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
-    fresh = SelfAssessmentApp(workshop="Ny kurs", role="chef", store=other)
+    fresh = SelfAssessmentApp({"workshop": "Ny kurs", "role": "chef"}, store=other)
     assert fresh.upload("jamkit.json", js)
     assert fresh.files.status_kind == "saved" and "10 svar" in fresh.files.status
     assert fresh.ctx["organisation"] == "Örby" and [c.value for c in fresh.cards.values()] == [2] * 10
@@ -178,7 +184,7 @@ def test_download_uploads_back_and_bad_upload_writes_nothing(store, tmp_path):
 
 
 def test_a_group_removed_by_the_facilitator_cannot_be_written(store):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(app, lambda m: 2)
     assert app.save()
     store.delete_group("Kurs", "Örby")
@@ -189,11 +195,11 @@ def test_a_group_removed_by_the_facilitator_cannot_be_written(store):
 def test_upload_refuses_a_file_for_another_groups_protected_name(store, tmp_path):
     import base64
 
-    owner = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    owner = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(owner, lambda m: 2)
     assert owner.save()
     data = base64.b64decode(owner.files.downloads[1]["b64"])
-    intruder = SelfAssessmentApp(workshop="Kurs", organisation="Annan", role="chef", store=store)
+    intruder = SelfAssessmentApp({"workshop": "Kurs", "group": "Annan", "role": "chef"}, store=store)
     before = store.count()
     assert not intruder.upload("jamkit.json", data)
     assert "skyddad" in intruder.files.status and store.count() == before
@@ -217,7 +223,7 @@ def test_results_are_drawn_again_only_after_a_save(store, monkeypatch):
     calls = []
     original = plots.radar
     monkeypatch.setattr(plots, "radar", lambda *a, **k: calls.append(1) or original(*a, **k))
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "chef"}, store=store)
     fill(app, lambda m: 2)
     assert app.save() and len(calls) == 1
     app.context.role = "politiker"  # the group's results did not change
@@ -230,7 +236,8 @@ def test_results_are_drawn_again_only_after_a_save(store, monkeypatch):
 @pytest.mark.parametrize("field", ["workshop", "organisation"])
 @pytest.mark.parametrize("bad, words", [("Ö\ud800rby", "tecken"), ("Ör\x07by", "tecken"), ("x" * 500, "högst 120")])
 def test_a_name_that_cannot_be_stored_is_said_at_the_form_and_not_kept(store, field, bad, words):
-    app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", occasion="uppstart", role="chef", store=store)
+    app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "occasion": "uppstart",
+                             "role": "chef"}, store=store)
     setattr(app.context, field, bad)
     assert app.context.error and words in app.context.error.lower(), app.context.error
     assert "gick fel" not in app.context.error and "gick fel" not in app.savebar.status

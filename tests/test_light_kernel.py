@@ -19,11 +19,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Never imported by the start page with no workshop in its address.
-HEAVY = ("pandas", "numpy", "matplotlib", "sqlalchemy", "openpyxl", "kit.ui.selfassessment",
-         "kit.ui.facilitator", "kit.plots")
+HEAVY = ("pandas", "numpy", "matplotlib", "sqlalchemy", "openpyxl",
+         "kit.modules.selfassessment.app", "kit.modules.facilitator.app", "kit.plots")
 #: Still not imported when the address names a workshop (its groups are read from the store).
-HEAVY_WITH_STORE = ("pandas", "numpy", "matplotlib", "openpyxl", "kit.ui.selfassessment",
-                    "kit.ui.facilitator", "kit.plots")
+HEAVY_WITH_STORE = ("pandas", "numpy", "matplotlib", "openpyxl",
+                    "kit.modules.selfassessment.app", "kit.modules.facilitator.app", "kit.plots")
 #: The ordinarily launched entry kernel's limit (decimal megabytes).
 RSS_LIMIT = 100 * 1000 * 1000
 #: What Voilà puts in a kernel's environment; none of it may leak in from the test's own.

@@ -203,6 +203,19 @@ def group_state(group_record: dict | None, key) -> str:
     return "open" if key_matches(key, group_record["key_hash"]) else "locked"
 
 
+def page_state(state: str | None) -> str:
+    """What a group's page may do, from :func:`group_state` (``None`` while no group is named):
+    ``"open"`` — work, read and save (a name nobody holds yet is claimed by the first save) —,
+    ``"locked"`` or ``"deleted"``.
+
+    >>> page_state(None), page_state("new"), page_state("open"), page_state("locked")
+    ('open', 'open', 'open', 'locked')
+    >>> page_state("deleted")
+    'deleted'
+    """
+    return "open" if state in (None, "new", "open") else state
+
+
 def may_facilitate(workshop_record: dict | None, key) -> bool:
     """Only the holder of the workshop's facilitator key sees its facilitator pages.
 

@@ -42,7 +42,7 @@ PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
     "sqlalchemy", "sqlalchemy.dialects.sqlite", "openpyxl", "cryptography.hazmat.primitives.ciphers.aead",
     "kit.app", "kit.store", "kit.plots", "kit.io.readers", "kit.io.writers", "kit.io.workshop",
-    "kit.ui.start", "kit.ui.selfassessment", "kit.ui.facilitator",
+    "kit.ui.start", "kit.modules.selfassessment.app", "kit.modules.facilitator.app",
 )
 
 #: Never imported before the fork (see the module docstring).
