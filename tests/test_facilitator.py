@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from kit.domain import scores as sc
 from kit.store import Store
-from kit.ui.facilitator import FacilitatorApp
-from kit.ui.selfassessment import SelfAssessmentApp
+from kit.modules.facilitator.app import FacilitatorApp
+from kit.modules.selfassessment.app import SelfAssessmentApp
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_create_gives_a_key_that_alone_opens_the_workshop(store):
     app = create(store)
     assert app.workshop["occasions"] == [{"key": "uppstart", "date": "2026-12-01"},
                                          {"key": "lärandeträff 1", "date": ""}]
-    key = app.key
+    key = app.fkey
     assert key in app.widget.children[2].value  # the notice shows the key once
     assert f"fkey={key}" in app.shell.query
     assert FacilitatorApp({"workshop": "Norr 2026", "fkey": key}, store=store).workshop is not None
@@ -64,8 +64,8 @@ def test_groups_get_links_with_their_keys_and_overview_follows_saves(store):
         keys[q["group"][0]] = q["gkey"][0]
         assert q["workshop"] == ["Norr 2026"]
     for group, score in (("Örby", 2), ("Åby", 3)):
-        app = SelfAssessmentApp(workshop="Norr 2026", organisation=group, role="konsensus",
-                                store=store, group_key=keys[group])
+        app = SelfAssessmentApp({"workshop": "Norr 2026", "group": group, "role": "konsensus",
+                                 "gkey": keys[group]}, store=store)
         for card in app.cards.values():
             card.value = score
         assert app.save()
@@ -132,7 +132,7 @@ def test_import_shows_a_preview_and_writes_only_on_confirm_and_never_a_bad_file(
 
 def test_removing_the_workshop_needs_its_name_and_opening_it_with_the_key_restores_it(store):
     fac = create(store)
-    key = fac.key
+    key = fac.fkey
     submit(fac.delete_workshop_form, confirm="Norr")
     assert "inget är borttaget" in fac.delete_workshop_form.error and store.workshop_record("Norr 2026")
     submit(fac.delete_workshop_form, confirm="Norr 2026")
@@ -160,7 +160,7 @@ def test_join_links_carry_the_lan_token(store, monkeypatch):
 def test_participants_see_the_workshops_own_occasions_and_no_other_workshops(store):
     create(store)  # occasions: uppstart, lärandeträff 1
     store.save_answers("Hemlig kurs", "X", "uppstart", None, {1: {"score": 2}})
-    app = SelfAssessmentApp(workshop="Norr 2026", store=store)
+    app = SelfAssessmentApp({"workshop": "Norr 2026"}, store=store)
     assert [o[0] for o in app.context.occasion_options] == ["uppstart", "lärandeträff 1"]
     assert app.context.workshop_options == []
     app.context.occasion = "lärandeträff 1"
@@ -196,7 +196,7 @@ def test_the_overview_shows_the_rooms_pool_and_warns_in_words_when_low(store, tm
 
 def test_notices_are_said_again_in_the_new_language(store):
     fac = create(store)
-    key = fac.key
+    key = fac.fkey
     submit(fac.add_form, group="Örby")
     assert "Örby" in fac.group_message.value
     fac._on_shell(None, {"event": "lang", "lang": "en"}, [])

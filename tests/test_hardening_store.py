@@ -35,8 +35,8 @@ from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError
 from kit.store import GROUP, SCHEMA_VERSION, SELF_ASSESSMENT, WORKSHOP, Store, revisions
-from kit.ui.facilitator import FacilitatorApp
-from kit.ui.selfassessment import SelfAssessmentApp
+from kit.modules.facilitator.app import FacilitatorApp
+from kit.modules.selfassessment.app import SelfAssessmentApp
 
 BACKENDS = ["sqlite", "postgres"]
 MP = multiprocessing.get_context("fork")  # each child opens its own Store on the same URL
@@ -195,8 +195,8 @@ def assert_sealed(app, group="Örby", cards=True):
 
 
 def open_app(store, key, lang="sv", group="Örby", occasion="uppstart", role="konsensus"):
-    return SelfAssessmentApp(lang=lang, workshop="Kurs", organisation=group, occasion=occasion,
-                             role=role, store=store, group_key=key)
+    return SelfAssessmentApp({"lang": lang, "workshop": "Kurs", "group": group,
+                              "occasion": occasion, "role": role, "gkey": key}, store=store)
 
 
 def test_the_right_key_shows_files_and_results_in_both_languages(protected):
@@ -505,8 +505,8 @@ def test_a_legacy_v1_store_is_migrated_and_its_keys_still_open(dbs):
         assert_legacy_migrated(store)
         fac = FacilitatorApp({"workshop": "Kurs", "fkey": LEGACY["fkey"]}, store=store)
         assert fac.workshop is not None
-        app = SelfAssessmentApp(workshop="Kurs", organisation="Örby", role="konsensus",
-                                store=store, group_key=LEGACY["Örby"])
+        app = SelfAssessmentApp({"workshop": "Kurs", "group": "Örby", "role": "konsensus",
+                                 "gkey": LEGACY["Örby"]}, store=store)
         assert app.answers[1]["score"] == 3 and len(app.files.downloads) == 2
         before = dump(store.engine)
         Store(url).dispose()  # opening again changes nothing
@@ -735,7 +735,7 @@ def test_group_keys_are_not_stored_in_plain_text_and_links_unseal_only_with_the_
     for key in keys.values():
         for shape in (key, access.normalise_key(key), key.lower(), access.normalise_key(key).lower()):
             assert shape not in everything, f"the group key {key} is stored as {shape!r}"
-    assert fac.key not in everything  # nor the facilitator's
+    assert fac.fkey not in everything  # nor the facilitator's
     for group, key in keys.items():
         record = store.group_record("Norr 2026", group)
         assert access.is_slow_hash(record["key_hash"]) and access.key_matches(key, record["key_hash"])
@@ -743,14 +743,14 @@ def test_group_keys_are_not_stored_in_plain_text_and_links_unseal_only_with_the_
         assert access.unseal(record["sealed_key"], "another-facilitator", f"Norr 2026\x1f{group}") is None
     assert access.is_slow_hash(store.workshop_record("Norr 2026")["facilitator_key_hash"])
     # the facilitator's page shows the links again, unsealed from the store with its key
-    again = FacilitatorApp({"workshop": "Norr 2026", "fkey": fac.key}, store=store)
+    again = FacilitatorApp({"workshop": "Norr 2026", "fkey": fac.fkey}, store=store)
     assert link_keys(again) == keys
     notes = " ".join(link.get("note", "") for link in again.links.links)
     assert all(key in notes for key in keys.values())
     # another key opens nothing, and a page holding another key unseals nothing
     other = FacilitatorApp({"workshop": "Norr 2026", "fkey": access.new_facilitator_key()}, store=store)
     assert other.workshop is None and not hasattr(other, "links")
-    again.key = access.new_facilitator_key()
+    again.fkey = access.new_facilitator_key()
     again._refresh_links()
     assert link_keys(again) == {}
     assert not any(key in json.dumps(again.links.links) for key in keys.values())
@@ -773,8 +773,8 @@ def test_reissuing_a_group_key_closes_the_old_key_and_opens_the_new(store):
     fac = create_workshop_app(store)
     submit(fac.add_form, group="Örby")
     old = link_keys(fac)["Örby"]
-    page = SelfAssessmentApp(workshop="Norr 2026", organisation="Örby", role="konsensus",
-                             store=store, group_key=old)
+    page = SelfAssessmentApp({"workshop": "Norr 2026", "group": "Örby", "role": "konsensus",
+                              "gkey": old}, store=store)
     for card in page.cards.values():
         card.value = 3
     assert page.save() and len(page.files.downloads) == 2
@@ -784,16 +784,16 @@ def test_reissuing_a_group_key_closes_the_old_key_and_opens_the_new(store):
     assert new != old and new in fac.group_message.value
     assert store.group("Norr 2026", "Örby", old).state == "locked"
     assert store.group("Norr 2026", "Örby", new).state == "open"
-    assert link_keys(FacilitatorApp({"workshop": "Norr 2026", "fkey": fac.key}, store=store)) == {"Örby": new}
+    assert link_keys(FacilitatorApp({"workshop": "Norr 2026", "fkey": fac.fkey}, store=store)) == {"Örby": new}
     count = store.count()
     page.cards[1].value = 1
     assert not page.save()  # a page still holding the old key can no longer save
     assert store.count() == count
-    stale = SelfAssessmentApp(workshop="Norr 2026", organisation="Örby", role="konsensus",
-                              store=store, group_key=old)
+    stale = SelfAssessmentApp({"workshop": "Norr 2026", "group": "Örby", "role": "konsensus",
+                               "gkey": old}, store=store)
     assert_sealed(stale)
-    fresh = SelfAssessmentApp(workshop="Norr 2026", organisation="Örby", role="konsensus",
-                              store=store, group_key=new)
+    fresh = SelfAssessmentApp({"workshop": "Norr 2026", "group": "Örby", "role": "konsensus",
+                               "gkey": new}, store=store)
     assert fresh.answers[1]["score"] == 3 and len(fresh.files.downloads) == 2
     everything = dump(store.engine)
     assert new not in everything and access.normalise_key(new) not in everything
@@ -846,8 +846,9 @@ def test_a_failing_live_refresh_says_so_logs_it_keeps_the_view_and_recovers(stor
 
 # ====================================================================== the page's language
 def _english_page(store, **kw):
-    return SelfAssessmentApp(lang="en", workshop="Kurs", organisation=kw.pop("organisation", "Örby"),
-                             occasion="uppstart", role="konsensus", store=store, **kw)
+    return SelfAssessmentApp({"lang": "en", "workshop": "Kurs",
+                              "group": kw.pop("organisation", "Örby"), "occasion": "uppstart",
+                              "role": "konsensus"}, store=store, **kw)
 
 
 @pytest.mark.parametrize("bad", ["surrogate_comment", "nul_in_group", "surrogate_in_group",
@@ -887,8 +888,8 @@ def test_a_name_taken_in_the_meantime_reads_in_the_pages_language(store, monkeyp
     status = app.savebar.status
     assert status.startswith("Not saved") and "Ny grupp" in status and not SWEDISH.search(status)
     assert store.count() == count
-    swedish = SelfAssessmentApp(lang="sv", workshop="Kurs", organisation="Ny grupp", role="konsensus",
-                                store=store)
+    swedish = SelfAssessmentApp({"lang": "sv", "workshop": "Kurs", "group": "Ny grupp",
+                                 "role": "konsensus"}, store=store)
     for card in swedish.cards.values():
         card.value = 2
     monkeypatch.setattr(swedish, "_group_state", lambda: "open")
