@@ -15,7 +15,8 @@ imports the kit only to show its start page — loads neither pandas nor matplot
 
 from kit.errors import InputError
 
-__all__ = ["InputError", "read_scores", "summary_table", "organisation_totals", "incomplete"]
+__all__ = ["InputError", "read_scores", "summary_table", "organisation_totals", "incomplete",
+           "salience_type"]
 __version__ = "0.1.0"
 
 #: Public name → the module that defines it (imported when the name is first used).
@@ -24,6 +25,7 @@ _LAZY = {
     "summary_table": "kit.domain.scores",
     "organisation_totals": "kit.domain.scores",
     "incomplete": "kit.domain.scores",
+    "salience_type": "kit.modules.stakeholders.rules",
 }
 
 

@@ -88,34 +88,39 @@ def start(**overrides):
     from kit.ui.start import StartApp
 
     _log_to_server()
+    app = StartApp(query_params() | overrides)
+    _display(app.widget)
+    return app
 
+
+def module(key: str, **overrides):
+    """One module of the registry (:mod:`kit.modules`) on its own page — what each module's
+    notebook calls (self-study, JupyterLab, nbval). The URL's parameters (``lang``,
+    ``workshop``, ``group``, ``gkey``, ``occasion``...) are passed on, ``overrides`` win."""
+    from kit import modules
+
+    found = modules.get(key)
+    if found is None or not found.ready:
+        raise LookupError(f"JämKit has no ready module {key!r}: "
+                          f"{', '.join(m.key for m in modules.REGISTRY if m.ready)}")
+    _log_to_server()
     params = query_params() | overrides
-    app = StartApp(params)
+    params.pop("module", None)
+    app = found.app(params)
     _display(app.widget)
     return app
 
 
 def self_assessment(**overrides):
-    """The self-assessment app on its own (self-study, JupyterLab)."""
-    from kit.ui.selfassessment import SelfAssessmentApp
+    """The self-assessment app on its own (its notebook)."""
+    return module("sjalvskattning", **overrides)
 
-    _log_to_server()
 
-    p = query_params() | overrides
-    app = SelfAssessmentApp(lang=p.get("lang", "sv"), workshop=p.get("workshop", ""),
-                            organisation=p.get("group", p.get("organisation", "")),
-                            occasion=p.get("occasion", "uppstart"), role=p.get("role", ""),
-                            group_key=p.get("gkey", ""))
-    _display(app.widget)
-    return app
+def stakeholders(**overrides):
+    """The stakeholder analysis (Intressentanalys) on its own (its notebook)."""
+    return module("intressentanalys", **overrides)
 
 
 def facilitator(**overrides):
-    """The facilitator's app on its own."""
-    from kit.ui.facilitator import FacilitatorApp
-
-    _log_to_server()
-
-    app = FacilitatorApp(query_params() | overrides)
-    _display(app.widget)
-    return app
+    """The facilitator's app on its own (its notebook)."""
+    return module("facilitator", **overrides)

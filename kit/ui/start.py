@@ -1,94 +1,75 @@
 """The start page: the shell that carries a participant into a module in the same kernel.
 
 Opening a module swaps the module's widgets into the same page (one kernel per participant
-from joining to leaving); the URL follows, so a reload lands in the same place.
+from joining to leaving); the URL follows, so a reload lands in the same place. The list of
+modules is the registry's (:mod:`kit.modules`): a new module appears here by its line there.
 
-The page itself stays light: a module app (and pandas with it) is imported when it is opened,
-and the store (SQLAlchemy) when a workshop's groups are first looked up.
+The page itself stays light: a module's app (and pandas with it) is imported when it is
+opened, and the store (SQLAlchemy) when a workshop's groups are first looked up.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import ipywidgets as w
-
-from kit import content
+from kit import modules
 from kit.ui import html as H
-from kit.ui.strings import context_strings, shell_strings
-from kit.ui.widgets import ContextForm, ModuleList, Shell
-
-MODULES = ("sjalvskattning", "introduktion", "intressentanalys", "konskonsekvensanalys",
-           "forbattringsteori")
-READY = {"sjalvskattning", "facilitator"}
+from kit.ui.base import PLACE, BaseApp, html, section
+from kit.ui.strings import context_strings
+from kit.ui.widgets import ContextForm, ModuleList
 
 
-class StartApp:
-    """Start page; ``params`` are the URL's query parameters (lang, workshop, group, module...)."""
+class StartApp(BaseApp):
+    """Start page; ``params`` are the URL's query parameters (lang, workshop, group, module...).
+    With ``module=<key>`` of a ready module the page opens that module at once."""
+
+    key = "start"
 
     def __init__(self, params: dict | None = None, store=None):
-        self.params = {k: v for k, v in (params or {}).items() if v}
-        self.lang = content.normalise_lang(self.params.get("lang"))
-        self._store = store
-        self.widget = w.VBox()
-        self.widget.add_class("jk-app")
+        super().__init__(params, store=store)
         self.module = None
-        if self.params.get("module") in READY:
-            self.open(self.params["module"])
+        found = modules.get(self.params.get("module"))
+        if found is not None and found.ready:
+            self.open(found.key)
         else:
-            self._build()
+            self.render()
 
-    @property
-    def store(self):
-        """The store given, else the process's default store, opened on first use."""
-        if self._store is None:
-            from kit.store import default_store
+    # -- the start page itself --------------------------------------------------------------
+    def place(self) -> dict:
+        return {k: self.params.get(k) for k in ("workshop", "group", "gkey")} | {"lang": self.lang}
 
-            self._store = default_store()
-        return self._store
+    def query(self) -> str:
+        return urlencode({k: v for k, v in self.place().items() if v}, errors="replace")
 
-    @store.setter
-    def store(self, value) -> None:
-        self._store = value
-
-    def T(self, key, **values):
-        return content.text(key, self.lang, **values)
-
-    def _query(self, **extra) -> str:
-        keep = {k: self.params.get(k) for k in ("lang", "workshop", "group", "gkey")}
-        keep.update(extra)
-        return urlencode({k: v for k, v in keep.items() if v}, errors="replace")
-
-    def _build(self) -> None:
+    def render(self) -> None:
         self.module = None
         self.params.pop("module", None)
         self.params["lang"] = self.lang
-        shell = Shell(strings=shell_strings(self.lang), lang=self.lang, query=self._query(),
-                      page_title="JämKit")
-        shell.on_msg(self._on_shell)
-        heading = w.HTML(f"<h1>{H.e(self.T('start.heading'))}</h1>"
-                         f"<p class=\"jk-lead\">{H.e(self.T('start.intro'))}</p>")
+        super().render()
+
+    def build(self) -> list:
+        heading = html(f"<h1>{H.e(self.T('start.heading'))}</h1>"
+                       f"<p class=\"jk-lead\">{H.e(self.T('start.intro'))}</p>")
+        workshop = self.params.get("workshop", "")
         self.context = ContextForm(
-            strings=context_strings(self.lang), workshop=self.params.get("workshop", ""),
+            strings=context_strings(self.lang), workshop=workshop,
             organisation=self.params.get("group", ""), show_occasion=False, show_role=False,
-            organisation_options=self.store.groups(self.params["workshop"]) if self.params.get("workshop") else [])
+            organisation_options=self.store.groups(workshop) if workshop else [])
         self.context.observe(self._on_context, names=["workshop", "organisation"])
-        where = w.VBox([w.HTML(f"<h2>{H.e(self.T('start.where'))}</h2>"
-                               f"<p>{H.e(self.T('start.where_help'))}</p>"), self.context])
-        where.add_class("jk-section")
-        modules = ModuleList(strings={"open": self.T("start.open"), "coming": self.T("start.coming")},
-                             modules=[{"key": k, "title": self.T(f"start.module.{k}.title"),
-                                       "text": self.T(f"start.module.{k}.text"), "ready": k in READY}
-                                      for k in MODULES])
-        modules.on_msg(self._on_modules)
-        facilitator = ModuleList(strings={"open": self.T("start.open"), "coming": ""},
-                                 modules=[{"key": "facilitator", "title": self.T("start.facilitator"),
-                                           "text": self.T("start.facilitator_text"), "ready": True}])
-        facilitator.on_msg(self._on_modules)
-        self.shell = shell
-        self.widget.children = [shell, heading, where,
-                                w.HTML(f"<h2>{H.e(self.T('start.modules'))}</h2>"), modules,
-                                w.HTML(f"<h2>{H.e(self.T('start.for_facilitators'))}</h2>"), facilitator]
+        where = section([html(f"<h2>{H.e(self.T('start.where'))}</h2>"
+                              f"<p>{H.e(self.T('start.where_help'))}</p>"), self.context])
+        groups = self._module_list("group", self.T("start.coming"))
+        facilitators = self._module_list("facilitator", "")
+        return [heading, where, html(f"<h2>{H.e(self.T('start.modules'))}</h2>"), groups,
+                html(f"<h2>{H.e(self.T('start.for_facilitators'))}</h2>"), facilitators]
+
+    def _module_list(self, audience: str, coming: str) -> ModuleList:
+        items = [{"key": m.key, "title": m.title(self.lang), "text": m.text(self.lang),
+                  "ready": m.ready, "minutes": m.minutes}
+                 for m in modules.listed(audience)]
+        widget = ModuleList(strings={"open": self.T("start.open"), "coming": coming}, modules=items)
+        self.on(widget, "open", lambda msg, _b: self.open(msg.get("module")))
+        return widget
 
     def _on_context(self, change) -> None:
         key = "group" if change["name"] == "organisation" else "workshop"
@@ -96,40 +77,29 @@ class StartApp:
         if key == "workshop":
             self.context.organisation_options = (self.store.groups(self.params["workshop"])
                                                  if self.params["workshop"] else [])
-        self.shell.query = self._query()
+        self.update_url()
 
-    def _on_shell(self, _widget, msg, _buffers) -> None:
-        if msg.get("event") == "lang":
-            self.lang = content.normalise_lang(msg.get("lang"))
-            self._build()
-
-    def _on_modules(self, _widget, msg, _buffers) -> None:
-        if msg.get("event") == "open" and msg.get("module") in READY:
-            self.open(msg["module"])
-
-    def open(self, module: str) -> None:
-        """Swap a module into the page, carrying workshop, group and language."""
-        self.params["module"] = module
+    # -- hosting a module ---------------------------------------------------------------
+    def open(self, key: str) -> None:
+        """Swap a ready module into the page, carrying workshop, group and language; an
+        unknown or unfinished module leaves the start page as it is."""
+        module = modules.get(key)
+        if module is None or not module.ready:
+            return
+        self.params["module"] = module.key
 
         def on_query(params: dict) -> str:
             self.lang = params.get("lang", self.lang)
-            self.params.update({k: params.get(k) for k in ("lang", "workshop", "group", "gkey")})
-            return urlencode({k: v for k, v in {"module": module, **params}.items() if v}, errors="replace")
+            self.params.update({k: params.get(k) for k in PLACE if k in params})
+            return urlencode({k: v for k, v in {"module": module.key, **params}.items() if v},
+                             errors="replace")
 
-        back = lambda _app: self._build()  # noqa: E731
-        if module == "facilitator":
-            from kit.ui.facilitator import FacilitatorApp
+        def back(_app) -> None:
+            self.render()
 
-            app = FacilitatorApp(self.params, store=self.store, on_back=back, on_query=on_query)
-        else:
-            from kit.ui.selfassessment import SelfAssessmentApp
-
-            app = SelfAssessmentApp(lang=self.lang, workshop=self.params.get("workshop", ""),
-                                    organisation=self.params.get("group", ""),
-                                    occasion=self.params.get("occasion", "uppstart"),
-                                    role=self.params.get("role", ""), group_key=self.params.get("gkey", ""),
-                                    store=self.store, on_back=back, on_query=on_query)
+        app = module.app(dict(self.params), store=self.store, on_back=back, on_query=on_query)
         self.module = app
         app.widget.observe(lambda ch: setattr(self.widget, "children", ch["new"]), names="children")
-        app.widget.observe(lambda ch: setattr(self.widget, "_dom_classes", ch["new"]), names="_dom_classes")
+        app.widget.observe(lambda ch: setattr(self.widget, "_dom_classes", ch["new"]),
+                           names="_dom_classes")
         self.widget.children = app.widget.children
