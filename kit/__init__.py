@@ -15,8 +15,14 @@ imports the kit only to show its start page — loads neither pandas nor matplot
 
 from kit.errors import InputError
 
-__all__ = ["InputError", "read_scores", "summary_table", "organisation_totals", "incomplete",
-           "salience_type"]
+__all__ = [
+    "InputError",
+    "incomplete",
+    "organisation_totals",
+    "read_scores",
+    "salience_type",
+    "summary_table",
+]
 __version__ = "0.1.0"
 
 #: Public name → the module that defines it (imported when the name is first used).

@@ -27,7 +27,7 @@ def _path():
     return resources.files("kit") / "data" / FILENAME
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _all() -> pd.DataFrame:
     with _path().open("rb") as handle:
         return pd.read_csv(handle, sep=";", decimal=",", encoding="utf-8", dtype={"moment": str})

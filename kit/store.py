@@ -30,7 +30,9 @@ import sqlalchemy as sa
 
 from kit import content
 from kit.domain import access
-from kit.domain import scores as sc  # names and texts (parse_name, clean_text), a workshop's occasions
+from kit.domain import (
+    scores as sc,  # names and texts (parse_name, clean_text), a workshop's occasions
+)
 from kit.errors import InputError, Msg
 
 if TYPE_CHECKING:
@@ -121,7 +123,7 @@ class Record:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _context(workshop: str, group: str) -> str:
@@ -475,7 +477,7 @@ class Store:
             record["deleted"] = True
         return record
 
-    def group(self, workshop, group, key="") -> "GroupAccess":
+    def group(self, workshop, group, key="") -> GroupAccess:
         """The one door to a group's answers for a participant's page (see :class:`GroupAccess`)."""
         return GroupAccess(self, workshop, group, key)
 
@@ -751,7 +753,7 @@ def migrate(engine) -> int:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -20,10 +20,10 @@ READY = modules.ready("group") + modules.ready("facilitator")
 #: Words that show a Swedish sentence (beside any word with å, ä or ö).
 SWEDISH_WORDS = {"och", "att", "det", "som", "för", "är", "med", "inte", "eller", "ska", "vi", "ni",
                  "på", "till", "av", "om", "har", "kan", "hur", "vad", "vilka", "spara", "sparat",
-                 "gruppen", "moment", "poäng", "skriv", "välj", "öppna", "ladda", "lägg", "ta", "bort"}
+                 "gruppen", "poäng", "skriv", "välj", "öppna", "ladda", "lägg", "ta", "bort"}
 #: Names quoted as they stand in both languages (proper names, the kit's own name).
 OFFICIAL = {"jämkit", "modellkonceptet", "skr", "sveriges", "kommuner", "regioner", "exempelby",
-            "svenska", "kommun"}
+            "svenska", "kommun", "örby"}
 
 TEXT_OUTSIDE_SWEDISH_PARTS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -31,6 +31,7 @@ TEXT_OUTSIDE_SWEDISH_PARTS = """() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!el || el.closest('script,style,noscript,[hidden],[aria-hidden="true"]')) continue;
+    if (el.checkVisibility && !el.checkVisibility()) continue;  // not shown to anyone
     const part = el.closest('[lang]');
     if (part && part.getAttribute('lang').toLowerCase().startsWith('sv')) continue;
     const text = node.textContent.trim();

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from kit.domain import scores as sc
-from kit.store import Store
 from kit.modules.facilitator.app import FacilitatorApp
 from kit.modules.selfassessment.app import SelfAssessmentApp
+from kit.store import Store
 
 
 @pytest.fixture

@@ -29,14 +29,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-import kit
 from kit import content
 from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError
-from kit.store import GROUP, SCHEMA_VERSION, SELF_ASSESSMENT, WORKSHOP, Store, revisions
 from kit.modules.facilitator.app import FacilitatorApp
 from kit.modules.selfassessment.app import SelfAssessmentApp
+from kit.store import GROUP, SCHEMA_VERSION, SELF_ASSESSMENT, WORKSHOP, Store, revisions
 
 BACKENDS = ["sqlite", "postgres"]
 MP = multiprocessing.get_context("fork")  # each child opens its own Store on the same URL
@@ -456,7 +455,7 @@ LEGACY = {"fkey": "legacy-facilitator-key-123", "Örby": "K7QM-2XPA", "Åby": "H
 def make_legacy_store(url: str) -> None:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     legacy_metadata.create_all(engine)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
 
     def row(group, module, payload, occasion="", role="", version=""):
         return {"workshop": "Kurs", "grp": group, "module": module, "occasion": occasion,
@@ -681,7 +680,7 @@ def _late_transaction(store, group: str):
     payload = {"answers": {str(m): {"score": 2, "comment": "sent", "actions": ""} for m in sc.MOMENTS}}
     result = conn.execute(revisions.insert().values(
         workshop="Norr 2026", grp=group, module=SELF_ASSESSMENT, occasion="uppstart", role="",
-        version="skr-2020", payload=json.dumps(payload), saved_at=dt.datetime.now(dt.timezone.utc)))
+        version="skr-2020", payload=json.dumps(payload), saved_at=dt.datetime.now(dt.UTC)))
     return engine, conn, tx, int(result.inserted_primary_key[0])
 
 

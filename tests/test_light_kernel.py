@@ -126,12 +126,14 @@ def test_import_kit_is_light_and_its_api_resolves_on_use():
         print("JAMKIT-REPORT " + json.dumps({
             "before": before, "listed": listed, "pandas": "pandas" in sys.modules,
             "value": float(table.loc[1, "uppstart"]), "radar": callable(kit.plots.radar),
-            "same": kit.incomplete is sys.modules["kit.domain.scores"].incomplete}))
+            "same": kit.incomplete is sys.modules["kit.domain.scores"].incomplete,
+            "salience": kit.salience_type(True, True, False)}))
     """)
     assert found["before"] == []
     assert found["listed"] == ["InputError", "read_scores", "summary_table", "organisation_totals",
-                                "incomplete", "plots"]
+                                "incomplete", "salience_type", "plots"]
     assert found["pandas"] and found["value"] == 3.0 and found["radar"] and found["same"]
+    assert found["salience"] == "dominant"
 
 
 def test_light_modules_import_no_pandas():

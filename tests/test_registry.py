@@ -1,8 +1,8 @@
 """The module registry is the one list every part reads: start page, entry points, notebooks."""
 
 import json
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest

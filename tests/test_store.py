@@ -148,7 +148,8 @@ def test_sqlite_store_uses_wal(tmp_path):
 
 
 def test_the_self_assessments_record_name_is_one_name():
-    from kit import modules, store as store_module
+    from kit import modules
+    from kit import store as store_module
     from kit.modules.selfassessment import records
 
     assert store_module.SELF_ASSESSMENT == records.MODULE == modules.get("sjalvskattning").record

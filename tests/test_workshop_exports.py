@@ -27,7 +27,7 @@ def frame():
     for g, name in enumerate(HOSTILE):
         for m in sc.MOMENTS:
             rows.append(sc.validate_answer(name, "uppstart", m, (g + m) % 4 + 1, None,
-                                           HOSTILE[(g + m) % len(HOSTILE)], HOSTILE[g]))
+                                           HOSTILE[(g + m) % len(HOSTILE)], name))
             rows.append(sc.validate_answer(name, "lärandeträff 1", m, 4, None))
     return sc.to_frame(rows)
 

@@ -41,7 +41,7 @@ def checklist_versions() -> list[str]:
     return sorted(bundle(DEFAULT_LANGUAGE)["checklists"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bundle(lang: str) -> dict:
     """All texts of one language as a nested dict (interface and every checklist)."""
     lang = normalise_lang(lang)

@@ -486,7 +486,7 @@ def summary_table(scores: pd.DataFrame, occasions=None) -> pd.DataFrame:
                 complete = totals[occ].dropna()
                 if len(complete):
                     table.loc[TOTAL, occ] = float(complete.mean())
-                    counts.loc[TOTAL, occ] = int(len(complete))
+                    counts.loc[TOTAL, occ] = len(complete)
     if len(order) >= 2:
         table[CHANGE] = table[order[-1]] - table[order[0]]
     else:

@@ -347,7 +347,7 @@ def _guarded(reader):
             raise
         except (RecursionError, MemoryError):
             raise InputError("read.too_complex", source=name, name=name) from None
-        except Exception:  # noqa: BLE001 - the promise: no other exception type
+        except Exception:
             log.exception("JämKit: unexpected error reading %s", name)
             raise InputError("read.unreadable", source=name, name=name) from None
     return read

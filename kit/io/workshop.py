@@ -52,8 +52,15 @@ import pandas as pd
 from kit import content
 from kit.domain import scores as sc
 from kit.fmt import letters, number
-from kit.io.writers import (add_answers_sheet, add_table_sheet, clean, occasion_label, role_label,
-                            sheet_title, write_row)
+from kit.io.writers import (
+    add_answers_sheet,
+    add_table_sheet,
+    clean,
+    occasion_label,
+    role_label,
+    sheet_title,
+    write_row,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: The self-assessment's key in the registry: its parts are the exports' own, not a hook's.
@@ -219,7 +226,7 @@ def workshop_workbook(answers: pd.DataFrame, lang: str = "sv", occasions=None,
 
     from kit.reference import published_table
 
-    T = lambda key, **kw: content.text(key, lang, **kw)  # noqa: E731
+    T = lambda key, **kw: content.text(key, lang, **kw)
     if anonymous:
         names = names if names is not None else shown_names(answers["organisation"], salt)
         answers = anonymise(answers, names=names)
@@ -260,7 +267,7 @@ def standard_figures(answers: pd.DataFrame, table: pd.DataFrame, lang: str) -> l
     """The report's plots, when the page has none to hand over: ``(caption, alt, png)``."""
     from kit import plots
 
-    T = lambda key, **kw: content.text(key, lang, **kw)  # noqa: E731
+    T = lambda key, **kw: content.text(key, lang, **kw)
     figures = []
     if len(answers):
         figures.append((T("overview.radar"), T("overview.radar_alt"),
@@ -302,7 +309,7 @@ def report_html(answers: pd.DataFrame, *, name: str, lang: str = "sv", occasions
                 if store is not None and workshop else [])
     table = sc.summary_table(answers, occasions)
     order = list(table.columns.drop(sc.CHANGE))
-    T = lambda key, **kw: content.text(key, lang, **kw)  # noqa: E731
+    T = lambda key, **kw: content.text(key, lang, **kw)
     if figures is None:
         figures = standard_figures(answers, table, lang)
 

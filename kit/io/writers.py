@@ -215,7 +215,7 @@ def kit_json(answers: pd.DataFrame, *, workshop: str = "", organisation: str = "
         })
     doc = {"format": KIT_FORMAT, "format_version": KIT_FORMAT_VERSION, "kind": "självskattning",
            "workshop": clean(workshop), "organisation": clean(organisation),
-           "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+           "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
            "answers": items}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -260,7 +260,7 @@ def write_table(table: pd.DataFrame, path, lang: str = "sv") -> Path:
         payload = buffer.getvalue().encode("utf-8-sig")
     elif suffix == ".md":
         shown = table_for_display(table, lang)
-        cell = lambda v: clean(" ".join(str(v).split())).replace("|", "\\|")  # noqa: E731 - one line, no pipe
+        cell = lambda v: clean(" ".join(str(v).split())).replace("|", "\\|")
         lines = ["| " + " | ".join(cell(c) for c in [shown.index.name, *shown.columns]) + " |",
                  "|" + "---|" * (len(shown.columns) + 1)]
         lines += ["| " + " | ".join(cell(c) for c in [i, *row]) + " |" for i, row in shown.iterrows()]

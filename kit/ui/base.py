@@ -179,7 +179,7 @@ class BaseApp:
             return fn(*args, **kwargs)
         except InputError as exc:
             report(Say("app.error", reason=exc), "error")
-        except Exception as exc:  # noqa: BLE001 - a page never shows a traceback
+        except Exception as exc:
             log.error("JämKit: %s failed in %s", getattr(fn, "__name__", fn), type(self).key or "app",
                       exc_info=exc)
             report(Say("app.failed"), "error")

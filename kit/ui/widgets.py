@@ -17,7 +17,7 @@ COMPONENTS = HERE / "components"
 CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")  # the shared stylesheet, carried by Shell
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def esm(name: str) -> str:
     """The JavaScript module of one component: the shared helpers (``components/_core.js``)
     followed by the component's own file ``components/<name>.js``, which ends with
@@ -32,7 +32,7 @@ def esm(name: str) -> str:
     return core + "\n" + (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def css(name: str) -> str:
     """A component's own stylesheet, ``components/<name>.css`` ("" when it has none)."""
     path = COMPONENTS / f"{name}.css"

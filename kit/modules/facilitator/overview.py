@@ -73,7 +73,7 @@ class OverviewPart:
                 self.overview.value = self.overview_html(answers)
                 self._fingerprint = fingerprint
                 self._refresh_exports(answers)
-        except Exception as exc:  # noqa: BLE001 - said on the ticker, logged, tried again
+        except Exception as exc:
             log.error("JämKit: overview refresh failed", exc_info=exc)
             self._fingerprint = None
             self.ticker.text = self.T("overview.refresh_failed", time=self._last_good or "–")

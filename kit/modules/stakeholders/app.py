@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from kit.modules.stakeholders import examples, files, records, rules as r, schema, views
+from kit.modules.stakeholders import examples, files, records, schema, views
+from kit.modules.stakeholders import rules as r
 from kit.ui import html as H
 from kit.ui.base import JSON, XLSX, download, html, section, slug
 from kit.ui.editors import ChoiceGroup, RowTable, StepSequence, rowtable_strings

@@ -24,7 +24,7 @@ from kit.modules.stakeholders import rules
 HERE = Path(__file__).resolve().parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read(lang: str) -> dict:
     return yaml.safe_load((HERE / f"example.{lang}.yaml").read_text(encoding="utf-8"))
 

@@ -49,7 +49,7 @@ def to_json(payload: dict, workshop: str = "", group: str = "", occasion: str = 
     doc = {"format": rd.KIT_FORMAT, "format_version": rd.KIT_FORMAT_VERSION, "kind": KIND,
            "module": KIND, "version": records.VERSION, "workshop": clean(workshop or ""),
            "group": clean(group or ""), "occasion": clean(occasion or ""),
-           "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+           "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
            "stakeholders": _cleaned(list(payload.get("stakeholders") or [])),
            "plan": _cleaned(list(payload.get("plan") or []))}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")

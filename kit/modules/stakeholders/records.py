@@ -119,7 +119,7 @@ def _shown(group: str, names) -> str:
 
 def stakeholder_headers(lang: str) -> list[str]:
     """The stakeholders' columns as the exports and the XLSX download name them."""
-    col = lambda f: _t(f"columns.{f}.label", lang)  # noqa: E731
+    col = lambda f: _t(f"columns.{f}.label", lang)
     return [col("name"), col("kind"), _t("export.kind_group", lang), col("power"),
             col("interest"), col("attitude"), col("concerns"), col("other_groups"),
             col("legitimacy"), col("urgency"), _t("export.salience", lang),
@@ -129,7 +129,7 @@ def stakeholder_headers(lang: str) -> list[str]:
 
 def stakeholder_cells(row: dict, lang: str) -> list:
     """One stakeholder as cells, by labels in ``lang`` (the readers take the labels back)."""
-    yes_no = lambda v: _t("answer_yes" if v else "answer_no", lang)  # noqa: E731
+    yes_no = lambda v: _t("answer_yes" if v else "answer_no", lang)
     group = r.KIND_GROUP.get(row.get("kind"), "external")
     return [row.get("name", ""), _label("kinds", row.get("kind"), lang),
             _t(f"kind_groups.{group}", lang), row.get("power"), row.get("interest"),
@@ -144,7 +144,7 @@ def stakeholder_cells(row: dict, lang: str) -> list:
 
 
 def plan_headers(lang: str) -> list[str]:
-    col = lambda f: _t(f"plan_columns.{f}.label", lang)  # noqa: E731
+    col = lambda f: _t(f"plan_columns.{f}.label", lang)
     return [col("stakeholder"), col("strategy"), col("message"), col("channel"),
             col("frequency"), col("owner"), col("moments")]
 

@@ -896,7 +896,7 @@ def text_alternative(stakeholders, lang: str = "sv") -> str:
     Låg makt, högt intresse – Håll informerad: ingen.
     Låg makt, lågt intresse – Bevaka: ingen.
     """
-    t = lambda key, **v: content.text(f"stakeholders.grid_text.{key}", lang, **v)  # noqa: E731
+    t = lambda key, **v: content.text(f"stakeholders.grid_text.{key}", lang, **v)
     lines = [t("intro", midpoint=MIDPOINT)]
     for square in grid_summary(stakeholders, lang):
         people = []

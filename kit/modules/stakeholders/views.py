@@ -81,7 +81,7 @@ def grid_figure(stakeholders: list[dict], lang: str) -> str:
             f'<picture><source media="(max-width: 40rem)" srcset="data:image/png;base64,{narrow}">'
             f'<img src="data:image/png;base64,{wide}" alt="{e(words)}"></picture>'
             f'<ol class="jk-grid-key">{key}</ol></figure>'
-            f'<details class="jk-details"><summary>{e(T("app.grid_in_words", lang))}</summary>'
+            f'<details class="jk-details jk-grid-words"><summary>{e(T("app.grid_in_words", lang))}</summary>'
             f'<p>{e(intro)}</p><ul>{listed}</ul></details>')
 
 
