@@ -240,7 +240,7 @@ def test_choice_group_and_steps_by_keyboard(browser, editors_url):
     # Next: the heading says where we are and takes focus; the kernel marks the step done
     nav = page.get_by_role("navigation", name="Stegen i övningen")
     expect(page.get_by_role("button", name="Tillbaka", exact=True)).to_be_hidden()
-    tab_to(page, "Nästa →")
+    tab_to(page, "Nästa\u00a0→")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Steg 2 av 3: Makt och intresse")).to_be_focused()
     expect(page.locator(".jk-step-body")).to_contain_text("Makt och intresse")
@@ -253,7 +253,7 @@ def test_choice_group_and_steps_by_keyboard(browser, editors_url):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Steg 3 av 3: Kommunikationsplan")).to_be_focused()
     expect(page.get_by_role("button", name="Nästa", exact=True)).to_be_hidden()
-    tab_to(page, "← Tillbaka")
+    tab_to(page, "←\u00a0Tillbaka")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Steg 2 av 3: Makt och intresse")).to_be_focused()
     assert axe_violations(page) == []

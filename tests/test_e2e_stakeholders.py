@@ -206,3 +206,52 @@ def test_stakeholder_analysis_by_keyboard_alone(page, voila_server):
     expect(field(page, "Ansvarig", 3)).to_have_value("Enhetschefen", timeout=TIMEOUT)
     assert_inert(page)
     assert page.js_errors == []
+
+
+FIFTEEN = [("Kommunstyrelsen", 5, 4, "for"), ("Socialnämnden", 5, 5, "for"),
+           ("Förvaltningschefer inom vård och omsorg", 4, 4, "neutral"),
+           ("Enhetschefer i hemtjänsten", 4, 2, "against"), ("Ekonomikontoret", 5, 1, "against"),
+           ("Fackförbundet Kommunal", 3, 3, "against"), ("Medarbetare i hemtjänsten", 2, 5, "neutral"),
+           ("Brukarrådet", 2, 5, "for"), ("Anhörigföreningen", 2, 4, "for"),
+           ("Länsstyrelsen", 3, 1, "neutral"), ("Invånare", 1, 2, "unknown"),
+           ("Föreningslivet", 1, 1, "neutral"), ("HR-avdelningen", 2, 2, "for"),
+           ("Lokaltidningen", 3, 2, "unknown"), ("Pensionärsorganisationerna", 2, 4, "for")]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_grid_of_fifteen_reads_at_1280_and_320(browser, voila_server, width):
+    """Fifteen saved stakeholders: the grid and its words fit the screen (pictures kept in
+    test-artifacts/ for people to look at)."""
+    from kit.modules.stakeholders import records
+    from kit.store import Store
+
+    store = Store(voila_server.db_url)
+    rows = [{"id": f"p{i}", "name": n, "power": p, "interest": q, "attitude": a}
+            for i, (n, p, q, a) in enumerate(FIFTEEN, start=1)]
+    _, key = records.save(store.group("E2E-femton", f"Grupp {width}"), "uppstart", rows)
+    store.dispose()
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 320 else 640},
+                                  device_scale_factor=2 if width == 320 else 1)
+    page = context.new_page()
+    try:
+        open_page(page, voila_server, f"module=intressentanalys&workshop=E2E-femton&group=Grupp+{width}"
+                                      f"&gkey={key}")
+        expect(field(page, "Namn", 15)).to_have_value("Pensionärsorganisationerna", timeout=TIMEOUT)
+        step(page, "Nästa")
+        img = page.locator("figure.jk-grid img")
+        expect(img).to_be_visible(timeout=TIMEOUT)
+        box = img.bounding_box()
+        assert box["width"] <= width and box["x"] >= 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        key_list = page.locator(".jk-grid-key")
+        if width == 320:  # numbers on the grid, their names listed under it
+            expect(key_list).to_be_visible()
+            expect(key_list.locator("li")).to_have_count(15)
+        else:
+            expect(key_list).to_be_hidden()
+        assert "Pensionärsorganisationerna" in words(page)
+        img.scroll_into_view_if_needed()
+        shot(page, f"stakeholders-grid-15-{width}")
+        assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -312,3 +312,36 @@ def test_texts_in_both_languages_have_the_same_keys():
     assert sv == en
     assert content.text("stakeholders.plot.axis_power", "sv") == "Makt/inflytande"
     assert content.text("stakeholders.salience.types.dormant.name", "sv") == "Vilande (dormant)"
+
+
+def test_the_facilitators_workbook_and_report_hold_the_stakeholders_of_every_group(tmp_path):
+    """The real module through the facilitator's exports (found by the registry): a
+    stakeholders sheet and a plan sheet, hostile names inert; the report shows the grid."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from kit.io.workshop import report_html, workshop_workbook
+
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    store.save_answers("Kurs", "Örby", "uppstart", None, {1: {"score": 3}})
+    people = [good(name=HOSTILE[0], power=5, interest=5), good(name=HOSTILE[1], power=1, interest=1)]
+    records.save(store.group("Kurs", "Örby"), "uppstart", people)
+    records.save(store.group("Kurs", "Ekeby"), "lärandeträff 1", [good(name="Socialnämnden")])
+    data = workshop_workbook(store.answers_frame("Kurs"), "sv", store=store, workshop="Kurs")
+    book = load_workbook(io.BytesIO(data))
+    assert {"Intressenter", "Kommunikationsplan"} <= set(book.sheetnames)
+    cells = [c for row in book["Intressenter"].iter_rows() for c in row]
+    names = {c.value for c in cells}
+    assert {HOSTILE[0], HOSTILE[1], "Socialnämnden", "Örby", "Ekeby"} <= names
+    formula = next(c for c in cells if c.value == HOSTILE[1])
+    assert formula.data_type == "s" and formula.quotePrefix
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any("<f>" in z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                       if n.startswith("xl/worksheets/"))
+    assert len(list(book["Kommunikationsplan"].iter_rows())) == 1 + 3
+    html = report_html(store.answers_frame("Kurs"), name="Kurs", lang="en", store=store, workshop="Kurs")
+    assert 'data-module="intressentanalys"' in html and "Stakeholder" in html
+    assert html.count('<img src="data:image/png;base64,') >= 2  # a grid per group
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    store.dispose()

@@ -45,6 +45,7 @@ class StartApp(BaseApp):
         self.module = None
         self.params.pop("module", None)
         self.params["lang"] = self.lang
+        self.widget._dom_classes = ("jk-app",)  # a module's own classes (e.g. jk-wide) go with it
         super().render()
 
     def build(self) -> list:
@@ -102,4 +103,5 @@ class StartApp(BaseApp):
         app.widget.observe(lambda ch: setattr(self.widget, "children", ch["new"]), names="children")
         app.widget.observe(lambda ch: setattr(self.widget, "_dom_classes", ch["new"]),
                            names="_dom_classes")
+        self.widget._dom_classes = app.widget._dom_classes
         self.widget.children = app.widget.children

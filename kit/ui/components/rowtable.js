@@ -418,9 +418,24 @@ function render({ model, el }) {
     "change:heading_level"];
   for (const name of events) model.on(name, sync);
   model.on("change:errors", applyErrors);
+  // Cards when the table's own width is too small for its columns: 40rem, or 64rem for a
+  // table of six columns or more (a narrow column on a wide screen gets cards too).
+  const fit = () => {
+    const width = root.getBoundingClientRect().width;
+    if (!width) return; // not shown yet
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const needed = (cols().length >= 6 ? 64 : 40) * rem;
+    root.classList.toggle("jk-rt-cards", width < needed);
+  };
+  const observer = typeof ResizeObserver === "function" ? new ResizeObserver(fit) : null;
+  if (observer) observer.observe(root);
+  model.on("change:columns", fit);
+  fit();
   return () => {
     for (const name of events) model.off(name, sync);
     model.off("change:errors", applyErrors);
+    model.off("change:columns", fit);
+    if (observer) observer.disconnect();
     root.remove();
   };
 }

@@ -68,11 +68,11 @@ function render({ model, el }) {
     // the arrows are decoration: the buttons are named "Tillbaka" and "Nästa"
     if (back.dataset.text !== S.back) {
       back.dataset.text = S.back || "";
-      back.replaceChildren(h("span", { "aria-hidden": "true", text: "← " }), S.back || "");
+      back.replaceChildren(h("span", { "aria-hidden": "true", text: "←\u00a0" }), S.back || "");
     }
     if (next.dataset.text !== S.next) {
       next.dataset.text = S.next || "";
-      next.replaceChildren(S.next || "", h("span", { "aria-hidden": "true", text: " →" }));
+      next.replaceChildren(S.next || "", h("span", { "aria-hidden": "true", text: "\u00a0→" }));
     }
     back.hidden = current <= 0;
     next.hidden = current >= m - 1;
