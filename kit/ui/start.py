@@ -68,7 +68,8 @@ class StartApp(BaseApp):
         items = [{"key": m.key, "title": m.title(self.lang), "text": m.text(self.lang),
                   "ready": m.ready, "minutes": m.minutes}
                  for m in modules.listed(audience)]
-        widget = ModuleList(strings={"open": self.T("start.open"), "coming": coming}, modules=items)
+        widget = ModuleList(strings={"open": self.T("start.open"), "coming": coming,
+                                     "minutes": self.T("start.minutes")}, modules=items)
         self.on(widget, "open", lambda msg, _b: self.open(msg.get("module")))
         return widget
 

@@ -41,7 +41,8 @@ class App(GroupApp):
     def __init__(self, params: dict | None = None, *, store=None, on_back=None, on_query=None):
         self.rows: list[dict] = []
         self.plan: list[dict] = []
-        self.step = 0
+        self.step = _step((params or {}).get("step"))  # the address keeps the step (1-based)
+        self.visited = set(STEPS[: self.step + 1])
         self.salience = False
         self._confirm_example = False
         super().__init__(params, store=store, on_back=on_back, on_query=on_query)
@@ -108,15 +109,20 @@ class App(GroupApp):
     def go(self, step: int) -> None:
         """Show step ``step`` (0-based) of :data:`STEPS`."""
         self.step = max(0, min(int(step), len(STEPS) - 1))
+        self.visited.add(STEPS[self.step])
         if self.steps.current != self.step:
             self.steps.current = self.step
         self._redraw()
+        self.update_url()
+
+    def place(self) -> dict:
+        return super().place() | ({"step": str(self.step + 1)} if self.step else {})
 
     def _redraw(self) -> None:
         """Fill the widgets of the current step from the page's state."""
         name = STEPS[self.step]
         usable = views.usable(self.rows)
-        self.steps.done = [k for k in STEPS[: self.step]]
+        self.steps.done = [k for k in STEPS if k in self.visited and k != name]
         if name == "stakeholders":
             self.content.children = [html(f"<p>{H.e(self.ST('gender_note'))}</p>"), self.table]
         elif name == "grid":
@@ -253,6 +259,18 @@ class App(GroupApp):
             return False
         self._files_status(said, "saved")
         return True
+
+
+def _step(value) -> int:
+    """The 0-based step from the address's 1-based ``step`` (the first when absent or odd).
+
+    >>> _step("3"), _step(None), _step("9"), _step("x")
+    (2, 0, 3, 0)
+    """
+    try:
+        return max(0, min(int(value) - 1, len(STEPS) - 1))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _untouched(row: dict) -> bool:

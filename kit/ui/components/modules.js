@@ -6,10 +6,11 @@ function render({ model, el }) {
   el.append(list);
   const draw = () => rebuildKeepingFocus(list, () => {
     const S = model.get("strings");
-    list.replaceChildren(...model.get("modules").map(({ key, title, text, ready }) => {
+    list.replaceChildren(...model.get("modules").map(({ key, title, text, ready, minutes }) => {
       const tid = uid("mod");
       return h("li", { class: `jk-module${ready ? "" : " jk-module-later"}` },
         h("h3", { id: tid, text: title }), h("p", { text }),
+        minutes && S.minutes ? h("p", { class: "jk-muted jk-small", text: fmt(S.minutes, { n: minutes }) }) : null,
         ready
           ? h("button", { type: "button", class: "jk-button jk-button-primary", "data-jk-key": key,
               "aria-label": `${S.open} ${title}`, text: S.open,
