@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from kit.errors import InputError
 from kit.modules.stakeholders import examples, files, records, schema, views
 from kit.modules.stakeholders import rules as r
 from kit.ui import html as H
@@ -179,8 +180,8 @@ class App(GroupApp):
         try:
             r.clean_stakeholders(self.rows)
             return {}
-        except Exception as exc:  # noqa: BLE001 - an InputError listing every problem
-            problems = getattr(exc, "values", {}).get("problems") or []
+        except InputError as exc:  # one error listing every problem, each with row and field
+            problems = exc.values.get("problems") or [exc]
         errors: dict = {}
         for problem in problems:
             number, inner = problem.row, problem.values.get("error", problem)
@@ -226,8 +227,8 @@ class App(GroupApp):
     def write(self, payload):
         try:
             return records.save(self._access(), self.ctx["occasion"], payload["stakeholders"], payload["plan"])
-        except Exception:
-            self.table.errors = self._row_errors(live=False)
+        except InputError:
+            self.table.errors = self._row_errors(live=False)  # shown at the fields, too
             raise
 
     def context_changed(self) -> None:

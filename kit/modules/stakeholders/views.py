@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 
 from kit import content
+from kit.errors import InputError
 from kit.modules.stakeholders import rules as r
 from kit.ui.html import e
 from kit.ui.tables import data_table
@@ -30,7 +31,7 @@ def usable(rows) -> list[dict]:
     for raw in rows or []:
         try:
             row = r.clean_row(raw)
-        except Exception:  # noqa: BLE001 - an unfinished row is shown in the table, not here
+        except InputError:  # an unfinished row is shown in the table (with its error), not here
             continue
         if r.name_key(row["name"]) in seen or not row["id"]:
             continue
