@@ -108,3 +108,31 @@ def test_every_module_fits_a_320_px_phone(module, browser, voila_server):
         assert axe_violations(page) == [], module.key
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("module", READY, ids=lambda m: m.key)
+def test_no_focus_stop_hides_behind_the_fixed_save_bar(module, browser, voila_server):
+    """Tabbing through a module on a tablet, every focused element stays above the fixed
+    save bar (WCAG 2.2 SC 2.4.11, focus not obscured)."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    try:
+        open_module(page, voila_server, module.key, "sv")
+        hidden, stops = [], 0
+        page.locator("body").focus()
+        for _ in range(90):
+            page.keyboard.press("Tab")
+            found = page.evaluate("""() => { const a = document.activeElement;
+                const bar = document.querySelector('.jk-savebar');
+                if (!a || a === document.body || !bar || bar.contains(a)) return null;
+                const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
+                return { behind: r.top >= b.top,  // wholly below the bar's top edge: under it
+                         name: a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40) }; }""")
+            if found is None:
+                continue
+            stops += 1
+            if found["behind"]:
+                hidden.append(found["name"])
+        assert hidden == [], (module.key, stops, hidden[:5])
+    finally:
+        context.close()
