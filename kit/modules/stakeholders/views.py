@@ -79,7 +79,7 @@ def grid_figure(stakeholders: list[dict], lang: str) -> str:
     intro, *lines = words.split("\n")
     listed = "".join(f"<li>{e(line)}</li>" for line in lines)
     return (f'<figure class="jk-figure jk-grid"><figcaption>{e(T("plot.caption", lang))}</figcaption>'
-            f'<picture><source media="(max-width: 40rem)" srcset="data:image/png;base64,{narrow}">'
+            f'<picture><source media="(max-width: 50rem)" srcset="data:image/png;base64,{narrow}">'
             f'<img src="data:image/png;base64,{wide}" alt="{e(words)}"></picture>'
             f'<ol class="jk-grid-key">{key}</ol></figure>'
             f'<details class="jk-details jk-grid-words"><summary>{e(T("app.grid_in_words", lang))}</summary>'
