@@ -1,5 +1,5 @@
 // Download links (data URLs made in the kernel) and an upload field. The status and the
-// upload label change in place; the links are redrawn only when the downloads change.
+// upload label change in place; the links too, redrawn only when their number changes.
 
 function render({ model, el }) {
   const subs = subscriptions(model);
@@ -23,6 +23,20 @@ function render({ model, el }) {
   };
   const drawLinks = () => {
     const downloads = model.get("downloads") || [];
+    const shown = [...links.children];
+    if (shown.length === downloads.length && downloads.length) {
+      // the same files made anew (e.g. after a save): the links stay, so a click or the focus
+      // on one is never lost to a redraw
+      downloads.forEach(({ label: text, filename, mime, b64 }, i) => {
+        const a = shown[i];
+        const href = `data:${mime};base64,${b64}`;
+        if (a.getAttribute("href") !== href) a.setAttribute("href", href);
+        if (a.getAttribute("download") !== filename) a.setAttribute("download", filename);
+        a.dataset.jkKey = filename;
+        if (a.textContent !== text) a.textContent = text;
+      });
+      return;
+    }
     rebuildKeepingFocus(links, () => {
       links.replaceChildren(...downloads.map(({ label: text, filename, mime, b64 }) =>
         h("a", { class: "jk-button", href: `data:${mime};base64,${b64}`, download: filename, text,
