@@ -38,7 +38,7 @@ def own_files():
 # ------------------------------------------------------------------ as Python ships them
 MINE = {"Shell": "shell", "ContextForm": "context", "MomentCard": "moment", "SaveBar": "savebar",
         "Files": "files", "ModuleList": "modules", "Form": "form", "Switches": "switches",
-        "Ticker": "ticker", "Links": "links"}
+        "Ticker": "ticker", "Links": "links", "Disclosure": "disclosure"}
 
 
 def test_each_widget_carries_its_own_component_and_no_other():
@@ -180,11 +180,12 @@ TRAITS = {
                 "modules": [{"key": "sjalvskattning", "title": "Självskattning", "text": "Tio moment", "ready": True},
                             {"key": "senare", "title": "Senare", "text": "Snart", "ready": False}]},
     "form": {"strings": {}, "fields": FIELDS, "submit_label": "Skapa", "error": "", "auto": False,
-             "columns": 0, "reset": 0},
+             "columns": 0, "reset": 0, "danger": False},
     "switches": {"strings": {}, "items": [{"name": "anonymous", "label": "Anonymt"},
                                           {"name": "projector", "label": "Projektor"}], "values": {}},
     "ticker": {"strings": {}, "seconds": 2, "text": "Uppdaterad 10:00", "kind": "info", "button_label": "Uppdatera"},
     "links": {"strings": {}, "links": [{"label": "Örby", "url": "http://x.test/?g=1", "qr": "", "alt": "", "note": "n"}]},
+    "disclosure": {"strings": {}, "label": "Ta bort en grupp…", "expanded": False},
 }
 
 

@@ -281,6 +281,35 @@ def parse_name(value, field: str = "organisation", limit: int = NAME_LIMIT) -> s
     return text
 
 
+def name_fold(value) -> str:
+    """A name as compared for "the same group": case, runs of spaces and Unicode forms aside.
+
+    >>> name_fold("  ÖRBY   Kommun ") == name_fold("örby kommun")
+    True
+    """
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", str(value or "")).casefold().split())
+
+
+def near_name(name, names) -> str | None:
+    """The existing name that ``name`` differs from only by case or spaces, if any (``None``
+    when ``name`` is itself one of ``names``, or like none of them). A group typed as
+    ``"örby kommun "`` on the link for all participants is most likely Örby kommun, whose
+    work is protected by a key — not a new group of its own.
+
+    >>> near_name("örby  kommun ", ["Örby kommun", "Norrby"])
+    'Örby kommun'
+    >>> near_name("Örby kommun", ["Örby kommun"]) is None, near_name("Örby", ["Örby kommun"]) is None
+    (True, True)
+    """
+    names = list(names)
+    if name in names:
+        return None
+    wanted = name_fold(name)
+    return next((n for n in names if wanted and name_fold(n) == wanted), None)
+
+
 def parse_free_text(value, field: str, limit: int = TEXT_LIMIT) -> str:
     """Return a comment or an actions text, limited in length.
 

@@ -14,6 +14,8 @@ page needs is here, once:
   through :meth:`act`.
 - ``self.update_url()`` — the address follows the page, so a reload lands in the same place.
 - ``set_language`` rebuilds in the other language, keeping state (the app's own attributes).
+- The shell's heartbeat (``{"event": "ping", n}``) is answered at once with a pong, so the page
+  knows when it is cut off from its kernel and says so (see ``components/shell.js``).
 
 Light to import: no pandas, no matplotlib, no store (the store opens on first use).
 """
@@ -122,7 +124,7 @@ class BaseApp:
     # -- the page ----------------------------------------------------------------------
     def render(self) -> None:
         """(Re)build the whole page: the shell, then what :meth:`build` returns."""
-        self.shell = Shell(strings=shell_strings(self.lang), lang=self.lang,
+        self.shell = Shell(strings=shell_strings(self.lang) | self.connection_strings(), lang=self.lang,
                            show_back=self.on_back is not None, query=self.query(),
                            page_title=self.page_title())
         self.shell.on_msg(self._on_shell)
@@ -131,6 +133,12 @@ class BaseApp:
     def build(self) -> list:
         """The page's widgets below the shell (a subclass writes this)."""
         raise NotImplementedError
+
+    def connection_strings(self) -> dict:
+        """What the shell says when the page is cut off from its kernel (sent with the page, so
+        they are there when the kernel is gone): ``conn_kept`` is said only where a save bar
+        kept unsaved work in the browser, ``conn_wait`` otherwise."""
+        return {f"conn_{k}": self.T(f"conn.{k}") for k in ("lost", "back", "kept", "wait", "reload")}
 
     def page_title(self) -> str:
         return f"{self.T(self.title_key)} – JämKit" if self.title_key != "app.title" else "JämKit"
@@ -150,9 +158,11 @@ class BaseApp:
         if getattr(self, "shell", None) is not None:
             self.shell.query = self.query()
 
-    def _on_shell(self, _widget, msg, _buffers) -> None:
+    def _on_shell(self, widget, msg, _buffers) -> None:
         event = msg.get("event")
-        if event == "lang":
+        if event == "ping":  # the page's heartbeat: answered at once, not an action
+            widget.send({"event": "pong", "n": msg.get("n")})
+        elif event == "lang":
             self.act(self.set_language, msg.get("lang"))
         elif event == "back" and self.on_back:
             self.on_back(self)

@@ -31,6 +31,13 @@ own widgets and payload::
         def downloads(self):               # the group's saved work as files
             return [download(self.T("files.json"), "analys.json", data, JSON)]
 
+Unsaved work is also kept in the browser (the save bar writes it to ``localStorage`` per
+module, workshop, group, occasion and role: :meth:`GroupApp.draft_key`), so that a dropped
+connection or a reload loses nothing: the page offers it back ("Den här webbläsaren har
+osparade ändringar från kl. 10:42." – Ta tillbaka / Släng), never applies it silently, and only
+at exactly its place, for an open group, when it has the shape of the module's payload
+(:func:`draft_fits` against :meth:`GroupApp.draft_template`; the browser's copy is untrusted).
+
 A save is ``GroupAccess.save_payload(record, occasion, role, collect())`` and a load the
 group's latest record at the place (override :meth:`write` and :meth:`read` for other
 records). Further hooks: :meth:`context_changed` (the place changed), :meth:`draw_results`
@@ -42,7 +49,10 @@ language, anything else is logged and said as the kit's friendly failure.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+import math
 from typing import ClassVar
 
 from kit.domain import access
@@ -51,9 +61,94 @@ from kit.ui import html as H
 from kit.ui.base import html, section
 from kit.ui.place import GroupPlace
 from kit.ui.strings import Say
-from kit.ui.widgets import Files, SaveBar
+from kit.ui.widgets import Ask, Files, SaveBar
 
 log = logging.getLogger("kit.ui")
+
+# -- drafts kept in the browser: what the kernel takes back -----------------------------------
+#: The most a draft may hold: characters of its JSON, entries of a list or map, characters of
+#: a text, fields of a row.
+DRAFT_LIMIT = 500_000
+ITEMS_LIMIT = 1_000
+TEXT_LIMIT = 20_000
+FIELDS_LIMIT = 60
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def jsonable(payload):
+    """A payload as the browser keeps it: JSON (a map's keys become strings).
+
+    >>> jsonable({1: {"score": 3}, "plan": ()})
+    {'1': {'score': 3}, 'plan': []}
+    """
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def _scalar(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return len(value) <= TEXT_LIMIT
+    return isinstance(value, _SCALARS)
+
+
+def _cell(value) -> bool:
+    """A field of a row: a string, number, bool or None, or a short flat list of those."""
+    if isinstance(value, list):
+        return len(value) <= 100 and all(_scalar(v) and not isinstance(v, list) for v in value)
+    return _scalar(value)
+
+
+def _row(value) -> bool:
+    """A row: a flat map of named fields (no deeper nesting)."""
+    return (isinstance(value, dict) and len(value) <= FIELDS_LIMIT
+            and all(isinstance(k, str) and 0 < len(k) <= 100 and _cell(v) for k, v in value.items()))
+
+
+def _fits(value, template) -> bool:
+    if isinstance(template, dict):
+        if not isinstance(value, dict):
+            return False
+        if not template:  # a map of rows by key (the self-assessment: moment → answer)
+            return len(value) <= ITEMS_LIMIT and all(
+                isinstance(k, str) and 0 < len(k) <= 100 and _row(v) for k, v in value.items())
+        return set(value) == set(template) and all(_fits(value[k], t) for k, t in template.items())
+    if isinstance(template, list):  # rows (Intressentanalys: its stakeholders, its plan)
+        return isinstance(value, list) and len(value) <= ITEMS_LIMIT and all(_row(v) for v in value)
+    if isinstance(template, bool):
+        return isinstance(value, bool)
+    if isinstance(template, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and _scalar(value)
+    if isinstance(template, str):
+        return isinstance(value, str) and _scalar(value)
+    return _cell(value)  # None in the template: any one field
+
+
+def draft_fits(payload, template) -> bool:
+    """Whether a draft from the browser has the shape of the module's payload ``template``
+    (:meth:`GroupApp.draft_template`, its ``blank()``): the same top-level keys, values of the
+    same JSON types, lists of flat rows of strings, numbers, bools and None (an empty map in
+    the template: a map of such rows), nothing deeper and nothing huge. The browser's copy is
+    untrusted input; whatever does not fit is dropped.
+
+    >>> draft_fits({"stakeholders": [{"name": "Facket", "power": 4}], "plan": []},
+    ...            {"stakeholders": [], "plan": []})
+    True
+    >>> draft_fits({"stakeholders": [], "plan": [], "more": 1}, {"stakeholders": [], "plan": []})
+    False
+    >>> draft_fits({"stakeholders": [{"name": {"deeper": 1}}], "plan": []}, {"stakeholders": [], "plan": []})
+    False
+    >>> draft_fits({"1": {"score": 3, "comment": "Bra", "actions": ""}}, {})
+    True
+    >>> draft_fits({"1": [3]}, {}), draft_fits([], {}), draft_fits({"1": {"score": float("nan")}}, {})
+    (False, False, False)
+    """
+    try:
+        if len(json.dumps(payload, allow_nan=False)) > DRAFT_LIMIT:
+            return False
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return _fits(payload, jsonable(template))
 
 
 class GroupApp(GroupPlace):
@@ -68,6 +163,8 @@ class GroupApp(GroupPlace):
         super().__init__(params, store=store, on_back=on_back, on_query=on_query)
         self.saved = self.blank()  # the payload as last saved or loaded: "unsaved" compares
         self.drafts: dict[tuple, dict] = {}
+        self._draft_place = ""  # the place's key of drafts kept in the browser ("": none)
+        self._offer = None  # a draft from the browser, offered back: {"key", "payload", "at"}
         self._said = self._files_said = (None, "info")  # statuses, redrawn in a new language
         self.render()
         self.show(None)
@@ -109,6 +206,12 @@ class GroupApp(GroupPlace):
     def draw_results(self, visible: bool) -> None:
         """Draw the views of the group's saved work; with ``visible`` false show none of it."""
 
+    def draft_template(self):
+        """The shape a draft from the browser must have (:func:`draft_fits`): the blank
+        payload; a module whose payload has more structure than its blank shows may return
+        a fuller example."""
+        return self.blank()
+
     def downloads(self) -> list:
         """The group's files (:func:`kit.ui.base.download` entries), asked only for an open
         group at a complete place; an :class:`InputError` means none."""
@@ -127,9 +230,15 @@ class GroupApp(GroupPlace):
             str(msg.get("name") or "fil"), bytes(buffers[0])))
         files = section([html(f"<h2>{H.e(self.T('files.heading'))}</h2>"
                               f"<p>{H.e(self.T(self.texts['files_help']))}</p>"), self.files])
-        self.savebar = SaveBar(button_label=self.T("save.button"))
+        self.savebar = SaveBar(button_label=self.T("save.button"), draft_key=self._draft_place,
+                               strings={"offline": self.T("conn.save_offline"),
+                                        "offline_kept": self.T("conn.save_offline_kept")})
         self.on(self.savebar, "save", lambda _msg, _buffers: self.save())
-        return [*self.header(), who, *self.body(), files, self.savebar]
+        self.on(self.savebar, "draft", self._on_draft)
+        self.draft_ask = Ask()  # "Den här webbläsaren har osparade ändringar …", below the place
+        self.on(self.draft_ask, "answer", self._on_draft_answer)
+        self._show_offer()
+        return [*self.header(), who, self.draft_ask, *self.body(), files, self.savebar]
 
     def _status(self, said, kind: str) -> None:
         """The save bar's status: a :class:`Say` (redrawn after a language switch) or ""."""
@@ -159,6 +268,7 @@ class GroupApp(GroupPlace):
         self.update_url()
         state = self._group_state()
         self._show_key_state(state)
+        self._draft_at(self.draft_key(state))
         if state != "open":
             self.show(None)
             self.saved = self.blank()
@@ -208,9 +318,11 @@ class GroupApp(GroupPlace):
             self._status(Say("save.unsaved"), "unsaved")
             if self._complete():
                 self.drafts[self._ctx_key()] = self.collect()
+                self._keep_draft()
         elif self.savebar.status_kind == "unsaved":
             self._status(None, "info")
             self.drafts.pop(self._ctx_key(), None)
+            self._forget_draft()  # as saved again: nothing to keep
 
     def save(self) -> bool:
         """Save the form as a new revision; returns whether it was saved."""
@@ -224,6 +336,10 @@ class GroupApp(GroupPlace):
             bad = next(iter(self._bad_context.values()))
             self.context.error = bad.text(self.lang)
             self._status(Say("save.not_saved", reason=bad), "error")
+            return False
+        self._ask_near()  # a group of a name like this one's may have been made since
+        if self._asked:  # "Menar ni Örby kommun?" first: never a new, unprotected look-alike
+            self._status(Say("save.not_saved", reason=self.near_pending()), "error")
             return False
         state = self._group_state()
         if state != "open":
@@ -243,10 +359,15 @@ class GroupApp(GroupPlace):
             raise
         if made:
             self.gkey = access.normalise_key(made)
-            self.key_notice = Say(self.texts["key_created"], code=made)
+            self.key_notice = Say(self.texts["key_created"], code=access.display_key(made))
         self.saved = self.collect()
         self.drafts.pop(self._ctx_key(), None)
-        self._status(Say("save.saved_at", time=self._clock(revision.saved_at)), "saved")
+        self._forget_draft()
+        # a new key is said where the focus is, beside Save (the live region), as well as below
+        # the form: written as everywhere else, K7QM-2XPA
+        self._status(Say("save.saved_new_key", time=self._clock(revision.saved_at),
+                         code=access.display_key(made)) if made
+                     else Say("save.saved_at", time=self._clock(revision.saved_at)), "saved")
         self.update_url()
         self._show_key_state("open")
         self.context.organisation_options = self.store.groups(self.ctx["workshop"])
@@ -256,6 +377,112 @@ class GroupApp(GroupPlace):
     @staticmethod
     def _clock(stamp) -> str:
         return stamp.astimezone().strftime("%H:%M")
+
+    # -- drafts kept in the browser ------------------------------------------------------
+    def draft_key(self, state: str | None = None) -> str:
+        """The key of the place's draft in the browser: JSON of ``[record, workshop, group,
+        occasion, role]``; "" while the place is not complete or the group is not open to the
+        page's key (nothing is kept then, and nothing is offered)."""
+        state = self._group_state() if state is None else state
+        if state != "open" or not self._complete():
+            return ""
+        return json.dumps([self.record or self.key, self.ctx["workshop"], self.ctx["organisation"],
+                           self.ctx["occasion"], self.ctx.get("role", "")], ensure_ascii=False)
+
+    def _draft_at(self, key: str) -> None:
+        """The page is at the place ``key``: the browser looks up that place's draft."""
+        self._draft_place = key
+        if self._offer and self._offer["key"] != key:  # offered at another place: not here
+            self._offer = None
+            self._show_offer()
+        if self.savebar.draft_key != key:
+            self.savebar.draft = None  # the old place's draft is not written at the new one
+            self.savebar.draft_key = key
+
+    def _keep_draft(self) -> None:
+        key = self.savebar.draft_key
+        if key:
+            self.savebar.draft = {"key": key, "payload": jsonable(self.collect())}
+
+    def _forget_draft(self, key: str | None = None) -> None:
+        """Remove the draft kept at ``key`` (the place's) in the browser."""
+        key = key or self.savebar.draft_key
+        if not key:
+            return
+        self.savebar.send({"event": "forget", "key": key})
+        if self.savebar.draft and self.savebar.draft.get("key") == key:
+            self.savebar.draft = None
+
+    def _drop_stored(self, key: str) -> None:
+        """Remove what the browser holds at ``key``; the form's own unsaved work is kept again."""
+        self._forget_draft(key)
+        if self._dirty() and self._complete():
+            self._keep_draft()
+
+    def _on_draft(self, msg, _buffers) -> None:
+        """The browser has a draft at the page's place: offer it back if it is this place's, the
+        group is open to the page's key and it is a payload of this module that differs from
+        what is saved and shown; drop (and remove) one that does not fit."""
+        key, payload = msg.get("key"), msg.get("payload")
+        if not key or key != self.savebar.draft_key or key != self.draft_key():
+            return  # another place's (the page has moved on): not this page's to judge
+        if not draft_fits(payload, self.draft_template()):
+            log.warning("JämKit: a draft from the browser did not fit %s and was dropped", self.key)
+            self._drop_stored(key)
+            return
+        found = jsonable(payload)
+        if found == jsonable(self.saved):
+            self._drop_stored(key)  # saved since: nothing is lost
+            return
+        if found == jsonable(self.collect()):
+            return  # what the page shows already (it kept it itself)
+        self._offer = {"key": key, "payload": found, "at": msg.get("at")}
+        self._show_offer()
+
+    def _offer_time(self) -> str:
+        at = self._offer.get("at") if self._offer else None
+        try:
+            return dt.datetime.fromtimestamp(float(at) / 1000).astimezone().strftime("%H:%M")
+        except (TypeError, ValueError, OverflowError, OSError):
+            return "–"
+
+    def _show_offer(self) -> None:
+        if self._offer:
+            self.draft_ask.buttons = [
+                {"value": "take", "label": self.T("draft.take"), "kind": "primary"},
+                {"value": "discard", "label": self.T("draft.discard"), "kind": "danger"}]
+            self.draft_ask.text = self.T("draft.offer", time=self._offer_time())
+        else:
+            self.draft_ask.text, self.draft_ask.buttons = "", []
+
+    def _on_draft_answer(self, msg, _buffers) -> None:
+        """Ta tillbaka: the draft into the form (not saved); Släng: removed from the browser."""
+        offer, answer = self._offer, msg.get("value")
+        if not offer or answer not in ("take", "discard"):
+            return
+        self._offer = None
+        self._show_offer()
+        if offer["key"] != self.draft_key():  # the place or the group's state changed since
+            return
+        if answer == "discard":
+            self._drop_stored(offer["key"])
+            if not self._dirty():
+                self._status(Say("draft.discarded"), "info")
+            return
+        shown = self.collect()
+        try:
+            self.show(offer["payload"])
+        except Exception as exc:  # the module could not show it: the draft goes, the form stays
+            log.warning("JämKit: a draft from the browser could not be shown in %s", self.key,
+                        exc_info=exc)
+            self.show(shown)
+            self._forget_draft(offer["key"])
+            self.changed()
+            self._status(Say("draft.failed"), "error")
+            return
+        self.changed()
+        if self._dirty():
+            self._status(Say("draft.restored"), "unsaved")
 
     # -- files -------------------------------------------------------------------------
     def refresh_files(self) -> None:

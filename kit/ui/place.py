@@ -33,7 +33,8 @@ class GroupPlace(BaseApp):
     #: The text keys of what the place shows; a module may point them at its own.
     texts: ClassVar[dict[str, str]] = {
         "who": "sa.who", "who_help": "sa.who_help", "locked": "sa.locked",
-        "deleted": "sa.deleted", "key_created": "sa.key_created"}
+        "deleted": "sa.deleted", "key_created": "sa.key_created", "near_question": "sa.near_question",
+        "near_yes": "sa.near_yes", "near_no": "sa.near_no", "near_pending": "sa.near_pending"}
 
     def __init__(self, params: dict | None = None, *, store=None, on_back=None, on_query=None):
         super().__init__(params, store=store, on_back=on_back, on_query=on_query)
@@ -47,6 +48,8 @@ class GroupPlace(BaseApp):
         self.key_notice = None  # a Say: a new key's notice, said again after a language switch
         self._bad_context: dict[str, InputError] = {}  # fields typed but not storable
         self._syncing = False
+        self._asked = None  # (typed, existing): "Menar ni Örby kommun?", waiting for its answer
+        self._new_names: set[str] = set()  # names confirmed as new groups (folded)
 
     # -- hooks -------------------------------------------------------------------------
     def leaving(self) -> None:
@@ -111,12 +114,55 @@ class GroupPlace(BaseApp):
         return place | ({"role": self.ctx["role"]} if self.roles else {})
 
     def place_section(self):
-        """The section with the context form and the key's notice (``self.context``)."""
+        """The section with the context form, the question about a near name and the key's
+        notice (``self.context``)."""
+        from kit.ui.widgets import Ask
+
         self.context = ContextForm(strings=context_strings(self.lang), **self._context_traits())
         self.context.observe(self._on_context, names=list(FIELDS))
+        self.question = Ask()
+        self.on(self.question, "answer", self._answer_near)
         self.key_box = html("")
+        self._ask_near()
         return section([html(f"<h2>{H.e(self.T(self.texts['who']))}</h2>"
-                             f"<p>{H.e(self.T(self.texts['who_help']))}</p>"), self.context, self.key_box])
+                             f"<p>{H.e(self.T(self.texts['who_help']))}</p>"), self.context,
+                        self.question, self.key_box])
+
+    # -- a name like an existing group's ---------------------------------------------------
+    def _ask_near(self) -> None:
+        """Ask "Menar ni Örby kommun?" when the group's name differs from an existing group's
+        only by case or spaces: such a name is most likely that group's (whose work its key
+        protects), not a new, unprotected group. A save waits for the answer."""
+        name, ws = self.ctx["organisation"], self.ctx["workshop"]
+        near = None
+        if ws and name and sc.name_fold(name) not in self._new_names:
+            near = sc.near_name(name, self.store.groups(ws))
+        self._asked = (name, near) if near else None
+        if getattr(self, "question", None) is None:
+            return
+        if self._asked:
+            values = {"group": near, "typed": name}
+            self.question.buttons = [
+                {"value": "existing", "label": self.T(self.texts["near_yes"], **values), "kind": "primary"},
+                {"value": "new", "label": self.T(self.texts["near_no"], **values), "kind": "quiet"}]
+            self.question.text = self.T(self.texts["near_question"], **values)
+        else:
+            self.question.text, self.question.buttons = "", []
+
+    def near_pending(self) -> Say | None:
+        """Why a save must wait (the question about the name is not answered), or ``None``."""
+        return Say(self.texts["near_pending"], group=self._asked[1]) if self._asked else None
+
+    def _answer_near(self, msg, _buffers) -> None:
+        if not self._asked:
+            return
+        typed, near = self._asked
+        if msg.get("value") == "existing":
+            self._context_edit("organisation", near)
+            self._sync_context()
+        elif msg.get("value") == "new":
+            self._new_names.add(sc.name_fold(typed))
+            self._ask_near()
 
     def _occasions(self) -> list[str]:
         """The workshop's own occasions in its order (as the facilitator set them), else SKR's."""
@@ -153,10 +199,11 @@ class GroupPlace(BaseApp):
 
     def _show_key_state(self, state: str) -> None:
         self.context.show_key = state == "locked" or bool(self.gkey)
-        if self.context.key != self.gkey and state == "open":
+        shown = access.display_key(self.gkey)  # written as everywhere else: K7QM-2XPA
+        if self.context.key != shown and state == "open":
             self._syncing = True
             try:
-                self.context.key = self.gkey
+                self.context.key = shown
             finally:
                 self._syncing = False
         notice = self.say(self.key_notice if state == "open" else self._state_say(state))
@@ -194,4 +241,6 @@ class GroupPlace(BaseApp):
         if name == "workshop":
             self.context.organisation_options = self.store.groups(value) if value else []
             self.context.occasion_options = self._occasion_options()
+        if name in ("workshop", "organisation"):
+            self._ask_near()
         self.load(was_complete)

@@ -96,6 +96,12 @@ class SaveBar(_Component):
     status_kind = t.Unicode("info").tag(sync=True)
     button_label = t.Unicode("Spara").tag(sync=True)
     busy = t.Bool(False).tag(sync=True)
+    # issue 15 (helper A): unsaved work kept in the browser. ``draft_key`` names the place
+    # ("" when none may be kept); ``draft`` is ``{"key", "payload"}`` to store there, or None.
+    # The kernel's custom message ``{"event": "forget", "key"}`` removes a stored draft; the
+    # view sends ``{"event": "draft", "key", "payload", "at"}`` for the one stored at its key.
+    draft_key = t.Unicode("").tag(sync=True)
+    draft = t.Dict(None, allow_none=True).tag(sync=True)
 
 
 class Files(_Component):
@@ -125,6 +131,19 @@ class Form(_Component):
     auto = t.Bool(False).tag(sync=True)  # submit whenever a field changes (no button)
     columns = t.Int(0).tag(sync=True)  # 2: fields in pairs (e.g. an occasion beside its date)
     reset = t.Int(0).tag(sync=True)  # increment to clear the fields in the browser
+    danger = t.Bool(False).tag(sync=True)  # a danger action: its button ⚠, outlined in red (issue 15)
+
+
+# -- issue 15 (projector, danger actions): helper C's block ---------------------------------
+class Disclosure(_Component):
+    """A disclosure button (``aria-expanded``, ``aria-controls``) that shows and hides the
+    widget after it in the same box (the one with class ``jk-disclosure-panel``); ``expanded``
+    follows the button both ways, so the kernel can keep it over a rebuild."""
+
+    _esm = esm("disclosure")
+    label = t.Unicode("").tag(sync=True)
+    expanded = t.Bool(False).tag(sync=True)
+# -- end of helper C's block ----------------------------------------------------------------
 
 
 class Switches(_Component):
@@ -145,8 +164,42 @@ class Ticker(_Component):
     button_label = t.Unicode("").tag(sync=True)
 
 
+# -- issue 15 (a dropped connection loses nothing): helper A's block -------------------------
+class Ask(_Component):
+    """A question with buttons: ``text`` (hidden when "") in a live region naming the group,
+    ``buttons`` a list of ``{"value", "label", "kind"}`` (kind: primary, quiet or danger); a
+    press sends ``{"event": "answer", "value"}``."""
+
+    _esm = esm("ask")
+    text = t.Unicode("").tag(sync=True)
+    buttons = t.List(t.Dict()).tag(sync=True)
+# -- end of helper A's block ----------------------------------------------------------------
+
+
 class Links(_Component):
-    """Join links, each with its QR code (an SVG data URL with alt text)."""
+    """How the room joins: ``address`` to type, and per place (``links``: label, code, qr, alt,
+    url, note) its code large and its QR code (an SVG data URL with alt text) with a button
+    that shows it full screen, one place at a time; ``notice`` says the links work on this
+    computer only (issue 15)."""
 
     _esm = esm("links")
+    _css = css("links")
     links = t.List(t.Dict()).tag(sync=True)
+    address = t.Unicode("").tag(sync=True)
+    notice = t.Unicode("").tag(sync=True)
+
+
+# -- issue 15 (join by code): helper B's block ----------------------------------------------
+class JoinCode(_Component):
+    """The start page's code field: a numeric field (the phone's number pad) and its button;
+    sends ``{"event": "join", "code": typed}``. ``message`` (kind ``saved`` or ``error``) is
+    said in a live region and joined to the field; ``value`` fills the field (a code from the
+    address that did not work)."""
+
+    _esm = esm("joincode")
+    _css = css("joincode")
+    value = t.Unicode("").tag(sync=True)
+    message = t.Unicode("").tag(sync=True)
+    message_kind = t.Unicode("").tag(sync=True)
+    busy = t.Bool(False).tag(sync=True)
+# -- end of helper B's block ----------------------------------------------------------------
