@@ -9,14 +9,18 @@
 * kernels forked from a warm template on Linux (the ``jamkit`` kernelspec, :mod:`kit.kernel`);
 * an executor that waits for a slow kernel's output instead of ending the page without it;
 * idle kernels culled; loopback only, unless ``--lan``, which binds to the network, requires a
-  token and prints the join URL (and a QR code when segno is installed).
+  token short enough to type (:func:`kit.domain.access.new_room_token`), prints the join URL
+  and the one address the room types (and a QR code when segno is installed), and tells the
+  facilitator's page the room's address (``JAMKIT_ROOM_URL``), so its join codes, links and
+  QR codes use it even when the facilitator's own browser is on 127.0.0.1;
+* the server's root (``http://host:port/``) lands on the start page (the template's tree page
+  redirects, keeping the query string), so that is the address to type.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -64,10 +68,24 @@ def lan_address() -> str:
         return socket.gethostbyname(socket.gethostname())
 
 
-def environment(token: str | None = None, status_file: str | None = None) -> dict:
+def room_url(host: str, port: int) -> str:
+    """The room's address: the server's root, which lands on the start page.
+
+    >>> room_url("192.168.1.5", 8866)
+    'http://192.168.1.5:8866/'
+    """
+    return f"http://{host}:{port}/"
+
+
+def environment(token: str | None = None, status_file: str | None = None,
+                room: str | None = None) -> dict:
     env = dict(os.environ)
     if token:
         env["JAMKIT_JOIN_TOKEN"] = token  # the facilitator page puts it in the join links
+    if room:
+        env["JAMKIT_ROOM_URL"] = room  # ... and this address, whatever the facilitator's browser says
+    else:
+        env.pop("JAMKIT_ROOM_URL", None)  # loopback only: the page says the links work here only
     if status_file:
         env["JAMKIT_POOL_STATUS"] = status_file  # the facilitator page shows the pool's fill
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH")) if p)
@@ -107,16 +125,22 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True,
     import shutil
     import tempfile
 
-    token = secrets.token_urlsafe(12) if lan else None
+    from kit.domain.access import new_room_token
+
+    token = new_room_token() if lan else None
     host = lan_address() if lan else "127.0.0.1"
     url = f"http://{host}:{port}/voila/render/{ENTRY}" + (f"?token={token}" if token else "")
+    room = room_url(host, port) if lan else None
     print(f"JämKit: {url}", flush=True)
     if lan:
-        print("Dela länken (eller QR-koden) med deltagarna. Den som har länken kommer in.", flush=True)
+        typed = f"{room}?token={token}"
+        print(f"Dela länken (eller QR-koden) med deltagarna, eller låt dem skriva in {typed} – "
+              "den som har adressen kommer in. Processledarsidan visar adressen och gruppernas koder.",
+              flush=True)
         try:
             import segno
 
-            segno.make(url, error="m").terminal(compact=True)
+            segno.make(typed, error="m").terminal(compact=True)
         except Exception:  # noqa: BLE001 - the QR code is a convenience
             pass
     print(f"JämKit: håller {participants} kernels redo för deltagarna (--participants N)", flush=True)
@@ -127,7 +151,7 @@ def serve(port: int = 8866, lan: bool = False, open_browser: bool = True,
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         proc = subprocess.Popen(command(port, lan, token, open_browser and not lan, participants),
-                                env=environment(token, status_file),
+                                env=environment(token, status_file, room),
                                 preexec_fn=_end_with_parent if sys.platform.startswith("linux") else None)
         return _wait(proc)
     finally:

@@ -5,8 +5,8 @@ the environment variable ``JAMKIT_DB_URL`` (e.g. ``postgresql://user:pw@host/db`
 region's JupyterHub. Saves are appended as revisions and never updated in place, so every
 earlier answer can be recovered; the latest revision is what is shown.
 
-The store keeps generic records only — a workshop, a group, a claim on a name, and any
-module's revisions (:meth:`Store.append`, :meth:`Store.append_many`,
+The store keeps generic records only — a workshop, a group, a claim on a name, a join code
+(:meth:`Store.join_code`, :meth:`Store.resolve_code`), and any module's revisions (:meth:`Store.append`, :meth:`Store.append_many`,
 :meth:`GroupAccess.save_payload`) read back by :meth:`Store.history` and :meth:`Store.latest`.
 What a module's payload holds, and the queries on it, live in the module's ``records.py``
 (e.g. :mod:`kit.modules.selfassessment.records`). The self-assessment's methods here
@@ -24,7 +24,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
 
@@ -71,12 +71,26 @@ claims = sa.Table(
     sa.Column("sealed_key", sa.String(200), nullable=True),
     sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
 )
+#: Join codes (issue 15): a short code a person types, resolving to a workshop (``grp`` = "", the
+#: "all participants" code) or to a group with its key, which is kept sealed with the code
+#: itself (:func:`kit.domain.access.seal`), so the code opens without the facilitator. One code
+#: per place (the unique ``workshop, grp``): a new key replaces the group's code, and the
+#: primary key makes every code unique, so two kernels making codes at once never share one.
+join_codes = sa.Table(
+    "join_codes", metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("workshop", sa.String(200), nullable=False),
+    sa.Column("grp", sa.String(200), nullable=False),
+    sa.Column("sealed_key", sa.String(200), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("workshop", "grp", name="uq_join_codes_place"),
+)
 schema_info = sa.Table(
     "jamkit_schema", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.Integer, nullable=False),
 )
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _PG_LOCK = 0x4A414D4B  # "JAMK": one advisory lock for the kit's schema changes
 
 
@@ -107,6 +121,30 @@ class Revision:
     id: int
     saved_at: dt.datetime
     payload: dict
+
+
+class JoinPlace(NamedTuple):
+    """Where a join code leads: ``code``, ``workshop``, and for a group's code ``group`` and
+    its ``key`` (as it is shown, ``K7QM-2XPA``); ``""`` for the workshop's own code."""
+
+    code: str
+    workshop: str
+    group: str
+    key: str
+
+
+#: How often making a code is tried again after a conflict (a code taken, another kernel first).
+_CODE_TRIES = 20
+
+
+def _code_context(workshop: str, group: str) -> str:
+    """What a key sealed with a join code is bound to: this code's workshop and group."""
+    return f"join\x1f{workshop}\x1f{group}"
+
+
+def _code_key(row) -> str:
+    """The group key a join code's row holds (normalised), or ``""``."""
+    return access.normalise_key(access.unseal(row.sealed_key, row.code, _code_context(row.workshop, row.grp)))
 
 
 @dataclass(frozen=True)
@@ -562,6 +600,102 @@ class Store:
         with self.engine.connect() as conn:
             return sorted(r[0] for r in conn.execute(query) if r[0] not in hidden)
 
+    # -- join codes (issue 15) ---------------------------------------------------------------
+    def join_code(self, workshop, group: str = "", key=None) -> str:
+        """The code that joins ``workshop`` (``group`` "") or one ``group`` with its ``key``
+        (:func:`kit.domain.access.new_join_code`): made the first time it is asked for, the
+        same one after that, and a new one when the group's key is new (the old code stops
+        working). Atomic: of two kernels asking at once both get the same code, and a code is
+        never given to two places (insert, and on a conflict read again and retry).
+
+        >>> s = Store("sqlite://")
+        >>> _ = s.create_workshop("Kurs", facilitator_key_hash=access.hash_key("f"))
+        >>> _ = s.claim_group("Kurs", "Örby", access.hash_key("K7QM-2XPA"))
+        >>> code = s.join_code("Kurs", "Örby", "K7QM-2XPA")
+        >>> code == s.join_code("Kurs", "Örby", "k7qm2xpa"), s.resolve_code(code).key
+        (True, 'K7QM-2XPA')
+        >>> s.resolve_code(s.join_code("Kurs"))[1:]
+        ('Kurs', '', '')
+        """
+        workshop = sc.parse_name(workshop, "workshop")
+        group = sc.parse_name(group, "organisation") if group else ""
+        want = access.normalise_key(key) if group else ""
+        if group and not want:
+            raise ValueError("a group's join code needs the group's key")
+        cols = join_codes.c
+        for _ in range(_CODE_TRIES):
+            with self._write() as conn:
+                row = conn.execute(sa.select(join_codes).where(cols.workshop == workshop,
+                                                               cols.grp == group)).first()
+                if row is not None and (not group or _code_key(row) == want):
+                    return row.code
+                code = access.new_join_code()
+                sealed = access.seal(want, code, _code_context(workshop, group)) if group else None
+                try:
+                    with conn.begin_nested():
+                        if row is not None:  # the group's key is new: its old code goes
+                            conn.execute(join_codes.delete().where(cols.code == row.code))
+                        conn.execute(join_codes.insert().values(code=code, workshop=workshop, grp=group,
+                                                                sealed_key=sealed, created_at=_now()))
+                except sa.exc.IntegrityError:
+                    continue  # the code was taken, or another kernel made this place's code
+                return code
+        raise RuntimeError(f"no free join code after {_CODE_TRIES} tries")
+
+    def join_codes_for(self, workshop, keys: dict) -> dict[str, str]:
+        """The codes of a workshop (``""``) and of each group in ``keys`` (group → its key),
+        as :meth:`join_code` gives them, with one read when they all exist already (the
+        facilitator's page asks on every redraw of its links)."""
+        with self.engine.connect() as conn:
+            rows = {r.grp: r for r in conn.execute(sa.select(join_codes)
+                                                   .where(join_codes.c.workshop == str(workshop)))}
+        found = {}
+        for group in ["", *keys]:
+            row = rows.get(group)
+            if row is not None and (not group or _code_key(row) == access.normalise_key(keys[group])):
+                found[group] = row.code
+            else:
+                found[group] = self.join_code(workshop, group, keys.get(group))
+        return found
+
+    @_reads(lambda: None)
+    def resolve_code(self, typed) -> JoinPlace | None:
+        """Where a typed join code leads (``"4821 7730"``, with or without spaces or dashes):
+        its workshop, and for a group's code the group and its key; ``None`` for a code that
+        is not one, or no longer works — its workshop or group removed, or the group given a
+        new key (the key sealed with the code no longer opens the group)."""
+        code = access.normalise_code(typed)
+        if not code:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(join_codes).where(join_codes.c.code == code)).first()
+        return self._live_code(row) if row is not None else None
+
+    @_reads(dict)
+    def join_codes(self, workshop) -> dict[str, str]:
+        """The working codes of a workshop: group → code (``""`` → the workshop's own code).
+        The projector's view shows these without holding any key."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(join_codes).where(join_codes.c.workshop == str(workshop))).all()
+        return {row.grp: row.code for row in rows if self._live_code(row) is not None}
+
+    def drop_join_code(self, workshop, group: str = "") -> None:
+        """The code of a place stops working (a group the facilitator removes)."""
+        with self._write() as conn:
+            conn.execute(join_codes.delete().where(join_codes.c.workshop == str(workshop),
+                                                   join_codes.c.grp == str(group or "")))
+
+    def _live_code(self, row) -> JoinPlace | None:
+        if self.workshop_record(row.workshop) is None:
+            return None
+        if not row.grp:
+            return JoinPlace(row.code, row.workshop, "", "")
+        key = _code_key(row)
+        record = self.group_record(row.workshop, row.grp)
+        if not key or not record or record.get("deleted") or not access.key_matches(key, record.get("key_hash")):
+            return None
+        return JoinPlace(row.code, row.workshop, row.grp, access.display_key(key))
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(revisions)).scalar())
@@ -720,7 +854,12 @@ def _migrate_1_to_2(conn) -> None:
                                                 sealed_key=None, claimed_at=_now()))
 
 
-MIGRATIONS = {2: _migrate_1_to_2}
+def _migrate_2_to_3(conn) -> None:
+    """Join codes: the table is new (``create_all`` has just made it); nothing moves."""
+    assert sa.inspect(conn).has_table("join_codes")
+
+
+MIGRATIONS = {2: _migrate_1_to_2, 3: _migrate_2_to_3}
 
 
 def migrate(engine) -> int:

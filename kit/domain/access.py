@@ -18,6 +18,12 @@ How keys are kept (the choice, and why):
   *facilitator's* key, which is never stored. The database alone opens none of them; the
   facilitator's page, which holds its key in its address, opens them all. A facilitator can
   also give a group a new key (the old link stops working).
+* A **join code** (:func:`new_join_code`) is eight digits on the projector that lead to a
+  workshop, or to a group with its key: the key is sealed with the code and kept with it in
+  the store, so a code works without the facilitator's page. So the database holds the codes
+  in the clear, and a copy of it opens the groups that have one — as anyone in the room can
+  who reads the code off the screen; that is the price of a code that can be typed. A group
+  given a new key, or removed, leaves its code dead; a group that named itself has none.
 
 Pure functions: no database, no widgets, no files.
 """
@@ -223,3 +229,83 @@ def may_facilitate(workshop_record: dict | None, key) -> bool:
     (True, False)
     """
     return bool(workshop_record) and key_matches(key, workshop_record.get("facilitator_key_hash"))
+
+
+# -- join codes and the room's token (issue 15) ---------------------------------------------
+#: How many digits a join code has.
+CODE_DIGITS = 8
+#: What a person may type between a code's digits (spaces of any kind, dashes, dots).
+_CODE_SEPARATORS = " \t\u00a0\u202f\u2009-\u2010\u2011\u2012\u2013\u2014\u2212._/"
+
+
+def new_join_code() -> str:
+    """A join code: eight random digits, e.g. ``'48217730'`` (shown ``4821 7730``).
+
+    Why this format: a code is read off a projector across a room and typed on a phone, like
+    Mentimeter's. Digits only, because a phone then shows its number pad
+    (``inputmode="numeric"``), nobody mixes up O/0 or I/1, case cannot matter, and a digit is
+    said the same way by everyone in Swedish or English. Eight, shown as two groups of four,
+    because it is read and typed without a second look, and 10⁸ codes leave a guess hitting
+    one of a few hundred live codes at about one in a million. A code is a door to one group
+    as its key is, so it is made only for a group the facilitator can show, and it stops
+    working when the group gets a new key or is removed (:class:`kit.store.Store` checks).
+
+    >>> code = new_join_code()
+    >>> len(code), code.isdigit()
+    (8, True)
+    """
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def normalise_code(typed) -> str:
+    """A typed join code as stored: its eight digits, or ``""`` when it is not a code.
+
+    Spaces, dashes and dots between the digits are ignored, and so are digits of other
+    scripts (a phone set to Arabic types ``٤``); a letter or a wrong number of digits makes it
+    no code.
+
+    >>> normalise_code("4821 7730"), normalise_code(" 4821-7730 "), normalise_code("48217730")
+    ('48217730', '48217730', '48217730')
+    >>> normalise_code("4821 773"), normalise_code("4821 7730 1"), normalise_code("48a17730"), normalise_code(None)
+    ('', '', '', '')
+    >>> normalise_code("\u0664\u0668\u0662\u0661 7730")
+    '48217730'
+    """
+    text = str(typed or "").strip()
+    if len(text) > 40:
+        return ""
+    digits = []
+    for ch in text:
+        if ch in _CODE_SEPARATORS:
+            continue
+        if not ch.isdecimal():
+            return ""
+        digits.append(str(int(ch)))
+    code = "".join(digits)
+    return code if len(code) == CODE_DIGITS else ""
+
+
+def display_code(code) -> str:
+    """A join code as it is shown and read aloud: two groups of four digits.
+
+    >>> display_code("48217730"), display_code("4821-7730"), display_code("12")
+    ('4821 7730', '4821 7730', '')
+    """
+    norm = normalise_code(code)
+    return f"{norm[:4]} {norm[4:]}" if norm else ""
+
+
+def new_room_token() -> str:
+    """The token ``kit serve --lan`` asks of everyone in the room, short enough to type:
+    eight characters of :data:`ALPHABET` in lower case, in two groups, e.g. ``'k7qm-2xpa'``.
+
+    Lower case because a phone's address bar types lower case, and Jupyter compares the token
+    exactly; about 40 bits, which keeps the rest of the network out of a workshop's server for
+    the day it runs.
+
+    >>> token = new_room_token()
+    >>> len(token), token[4], set(token.replace("-", "")) <= set(ALPHABET.lower())
+    (9, '-', True)
+    """
+    raw = "".join(secrets.choice(ALPHABET.lower()) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"

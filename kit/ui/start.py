@@ -6,17 +6,31 @@ modules is the registry's (:mod:`kit.modules`): a new module appears here by its
 
 The page itself stays light: a module's app (and pandas with it) is imported when it is
 opened, and the store (SQLAlchemy) when a workshop's groups are first looked up.
+
+**Join by code** (issue 15): above the workshop and organisation fields, a field for the code
+on the facilitator's screen (:func:`kit.domain.access.new_join_code`). A code that works fills
+in the workshop, and for a group's code the group and its key, so every module opened from
+here carries them; it says where the participant now is, in a live region, without rebuilding
+the page. A code that does not work says so, naming it, and changes nothing. The address
+``start.ipynb?code=48217730`` (what the QR codes carry) does the same on opening, and then
+shows the ordinary place in the address bar.
 """
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
-from kit import modules
+from kit import content, modules
+from kit.domain import access
 from kit.ui import html as H
 from kit.ui.base import PLACE, BaseApp, html, section
-from kit.ui.strings import context_strings
-from kit.ui.widgets import ContextForm, ModuleList
+from kit.ui.strings import Say, context_strings
+from kit.ui.widgets import ContextForm, JoinCode, ModuleList
+
+#: Wrong codes a page may try before each further try waits a little (1 s more each time, at
+#: most 5 s): enough for typos, and slow for a script guessing codes through the page.
+FREE_MISSES = 5
 
 
 class StartApp(BaseApp):
@@ -28,6 +42,12 @@ class StartApp(BaseApp):
     def __init__(self, params: dict | None = None, store=None):
         super().__init__(params, store=store)
         self.module = None
+        self._join_said = None  # (Say, kind): what the last code led to (again after a language switch)
+        self._join_value = ""  # what the code field shows when the page is built
+        self._misses = 0
+        code = self.params.pop("code", None)
+        if code:  # a QR code's short link: join first, then open as the place says
+            self.join(code, language_follows="lang" not in self.params)
         found = modules.get(self.params.get("module"))
         if found is not None and found.ready:
             self.open(found.key)
@@ -57,8 +77,14 @@ class StartApp(BaseApp):
             organisation=self.params.get("group", ""), show_occasion=False, show_role=False,
             organisation_options=self.store.groups(workshop) if workshop else [])
         self.context.observe(self._on_context, names=["workshop", "organisation"])
+        said, kind = self._join_said or (None, "")
+        self.joincode = JoinCode(strings={k: self.T(f"join.{k}") for k in ("label", "help", "button")},
+                                 value=self._join_value, message=self.say(said), message_kind=kind)
+        self.on(self.joincode, "join", lambda msg, _b: self.join(msg.get("code")),
+                report=lambda said, kind: self._show_join(said, kind))
         where = section([html(f"<h2>{H.e(self.T('start.where'))}</h2>"
-                              f"<p>{H.e(self.T('start.where_help'))}</p>"), self.context])
+                              f"<p>{H.e(self.T('start.where_help'))}</p>"), self.joincode,
+                         html(f"<p class=\"jk-join-or\">{H.e(self.T('join.or_type'))}</p>"), self.context])
         groups = self._module_list("group", self.T("start.coming"))
         facilitators = self._module_list("facilitator", "")
         return [heading, where, html(f"<h2>{H.e(self.T('start.modules'))}</h2>"), groups,
@@ -75,11 +101,74 @@ class StartApp(BaseApp):
 
     def _on_context(self, change) -> None:
         key = "group" if change["name"] == "organisation" else "workshop"
-        self.params[key] = " ".join((change["new"] or "").split())
+        value = " ".join((change["new"] or "").split())
+        if value != (self.params.get(key) or ""):
+            self.params.pop("gkey", None)  # a key belongs to one group: another place has none
+        self.params[key] = value
         if key == "workshop":
             self.context.organisation_options = (self.store.groups(self.params["workshop"])
                                                  if self.params["workshop"] else [])
         self.update_url()
+
+    # -- join by code ------------------------------------------------------------------
+    def join(self, typed, language_follows: bool = False) -> bool:
+        """Go where a typed join code leads (:meth:`kit.store.Store.resolve_code`): the
+        workshop, and for a group's code the group and its key. Says where that is, or why the
+        code led nowhere (naming it); a wrong code changes nothing. ``language_follows``: the
+        page takes the workshop's language (a short link that names none)."""
+        text = " ".join(str(typed or "").split())[:40]
+        code = access.normalise_code(text)
+        place = self.store.resolve_code(code) if code else None
+        if place is None:
+            self._misses += 1
+            if not text:
+                said = Say("join.empty")
+            elif not code:
+                said = Say("join.not_a_code", code=text)
+            else:
+                said = Say("join.unknown", code=access.display_code(code))
+            self._show_join(said, "error", value=text)
+            if self._misses > FREE_MISSES:
+                time.sleep(min(self._misses - FREE_MISSES, 5))
+            return False
+        self._misses = 0
+        if place.group:
+            self.params.update(workshop=place.workshop, group=place.group, gkey=place.key)
+            said = Say("join.joined_group", group=place.group, workshop=place.workshop)
+        else:
+            if self.params.get("workshop") != place.workshop:
+                self.params.pop("group", None)  # a group of another workshop is not this one's
+            self.params.pop("gkey", None)
+            self.params["workshop"] = place.workshop
+            said = Say("join.joined_workshop", workshop=place.workshop)
+        if language_follows:
+            record = self.store.workshop_record(place.workshop) or {}
+            self.lang = self.params["lang"] = content.normalise_lang(record.get("lang"))
+        context = getattr(self, "context", None)
+        if context is not None and self.module is None:  # the page is up: fill it in place
+            workshop = self.params["workshop"]
+            context.organisation_options = self.store.groups(workshop)
+            context.workshop = workshop
+            context.organisation = self.params.get("group", "")
+            self.update_url()
+        self._show_join(said, "saved", value=text)  # said last: the fields are filled by then
+        return True
+
+    def _show_join(self, said, kind: str, value: str | None = None) -> None:
+        self._join_said = (said, kind)
+        if value is not None:
+            self._join_value = value
+        widget = getattr(self, "joincode", None)
+        if widget is not None:
+            widget.message, widget.message_kind = self.say(said), kind
+            if value is not None:
+                widget.value = value
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
+        widget = getattr(self, "joincode", None)
+        if widget is not None and self.module is None:
+            widget.busy = busy
 
     # -- hosting a module ---------------------------------------------------------------
     def open(self, key: str) -> None:

@@ -1,5 +1,6 @@
 """The facilitator's rules: what a typed name or occasion means, which occasion the overview
-shows, what a sealed group key is bound to, and what a join link carries.
+shows, what a sealed group key is bound to, what a join link carries, and where the room
+joins (the short code link, the address to type, whether the links work beyond this computer).
 
 Pure code: no widgets, no store, no files (the kit's texts are read through
 :mod:`kit.content`).
@@ -140,3 +141,134 @@ def join_url(base: str, workshop: str, lang: str, group: str | None = None,
     if token:
         params["token"] = token
     return f"{base or ''}start.ipynb?{urlencode({k: v for k, v in params.items() if v}, errors='replace')}"
+
+
+# -- where the room joins: join codes and the room's address (issue 15) ----------------------
+#: The environment variable ``kit serve --lan`` sets to the room's address,
+#: ``http://<lan-ip>:<port>/``: join links and the address to type use it even when the
+#: facilitator's own browser is on 127.0.0.1.
+ROOM_ENV = "JAMKIT_ROOM_URL"
+#: Where Voilà renders the notebooks, below the server's root.
+RENDER = "voila/render/"
+
+
+def is_loopback(url) -> bool:
+    """Whether an address reaches this computer only (localhost, 127.x, ::1).
+
+    >>> is_loopback("http://127.0.0.1:8866/voila/render/"), is_loopback("http://localhost:8866/"), is_loopback("http://[::1]:8866/")
+    (True, True, True)
+    >>> is_loopback("http://192.168.1.5:8866/"), is_loopback("https://hub.example.se/user/a/"), is_loopback("")
+    (False, False, False)
+    """
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(str(url or "")).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def only_here(page_base, room_url) -> bool:
+    """Whether the join links would work on this computer only: the page is on a loopback
+    address and the server was not started with ``--lan`` (no room address). Unknown
+    (``""``, the browser has not said yet) is not "only here".
+
+    >>> only_here("http://127.0.0.1:8866/voila/render/", ""), only_here("http://127.0.0.1:8866/voila/render/", "http://192.168.1.5:8866/")
+    (True, False)
+    >>> only_here("http://192.168.1.5:8866/voila/render/", ""), only_here("", "")
+    (False, False)
+    """
+    return is_loopback(page_base) and not str(room_url or "").strip()
+
+
+def links_base(page_base, room_url) -> str:
+    """The folder the room's links point into: the room's address when ``kit serve --lan``
+    gave one, else the folder of the facilitator's own page (a hub, a LAN address).
+
+    >>> links_base("http://127.0.0.1:8866/voila/render/", "http://192.168.1.5:8866")
+    'http://192.168.1.5:8866/voila/render/'
+    >>> links_base("https://hub.example.se/user/a/voila/render/", "")
+    'https://hub.example.se/user/a/voila/render/'
+    """
+    room = str(room_url or "").strip()
+    return room.rstrip("/") + "/" + RENDER if room else str(page_base or "")
+
+
+def code_url(base: str, code: str, token: str | None = None) -> str:
+    """The short link a QR code carries: the start page with the join code (and the
+    server's token), instead of the long link with names and key.
+
+    >>> code_url("http://192.168.1.5:8866/voila/render/", "48217730", "k7qm-2xpa")
+    'http://192.168.1.5:8866/voila/render/start.ipynb?code=48217730&token=k7qm-2xpa'
+    >>> code_url("", "48217730")
+    'start.ipynb?code=48217730'
+    """
+    params = {"code": code, **({"token": token} if token else {})}
+    return f"{base or ''}start.ipynb?{urlencode(params)}"
+
+
+def address_to_type(page_base, room_url, token: str | None = None) -> str:
+    """The one address the room types: the server's root when ``kit serve --lan`` gave it
+    (the root lands on the start page), else the start page beside the facilitator's page.
+
+    >>> address_to_type("http://127.0.0.1:8866/voila/render/", "http://192.168.1.5:8866/", "k7qm-2xpa")
+    'http://192.168.1.5:8866/?token=k7qm-2xpa'
+    >>> address_to_type("https://hub.example.se/user/a/voila/render/", "")
+    'https://hub.example.se/user/a/voila/render/start.ipynb'
+    >>> address_to_type("", "")
+    ''
+    """
+    room = str(room_url or "").strip()
+    if room:
+        return room.rstrip("/") + "/" + (f"?{urlencode({'token': token})}" if token else "")
+    if not page_base:
+        return ""
+    return f"{page_base}start.ipynb" + (f"?{urlencode({'token': token})}" if token else "")
+
+
+# -- the projector's view (issue 15) ---------------------------------------------------------
+def view_token(record: dict | None) -> str:
+    """The token of a workshop's projector view (``facilitator.ipynb?workshop=…&view=…``):
+    an HMAC of the workshop's name keyed with its stored facilitator-key hash. Nothing new is
+    stored; it opens the overview and the join codes only, never a key or an administration;
+    and a new facilitator key (a new hash) would make a new token. ``""`` for no workshop.
+
+    >>> record = {"name": "Norr 2026", "facilitator_key_hash": "scrypt$16384$8$1$c2FsdA$ZGlnZXN0"}
+    >>> token = view_token(record)
+    >>> len(token), token == view_token(dict(record)), token == view_token({**record, "name": "Söder"})
+    (22, True, False)
+    >>> view_token(None), view_token({"name": "X"})
+    ('', '')
+    """
+    import base64
+    import hashlib
+    import hmac
+
+    if not record or not record.get("facilitator_key_hash") or not record.get("name"):
+        return ""
+    digest = hmac.new(str(record["facilitator_key_hash"]).encode(),
+                      b"jamkit-view\x1f" + str(record["name"]).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode("ascii").rstrip("=")
+
+
+def may_view(record: dict | None, token) -> bool:
+    """Whether ``token`` opens this workshop's projector view (compared in constant time).
+
+    >>> record = {"name": "Norr 2026", "facilitator_key_hash": "scrypt$16384$8$1$c2FsdA$ZGlnZXN0"}
+    >>> may_view(record, view_token(record)), may_view(record, "x"), may_view(record, "")
+    (True, False, False)
+    >>> may_view({**record, "name": "Söder"}, view_token(record)), may_view(None, "")
+    (False, False)
+    """
+    import hmac
+
+    want = view_token(record)
+    given = str(token or "")
+    return bool(want) and bool(given) and hmac.compare_digest(want.encode(), given.encode("utf-8", "replace"))
