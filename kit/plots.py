@@ -55,13 +55,48 @@ def legend_label(text, width: int = 26, lines: int = 2) -> str:
     return "\n".join(parts)
 
 
+#: The projector's charts are drawn at this resolution, and at sizes (inches) that the
+#: projector view shows at about their own size: every text then stands at least
+#: ``PROJECTOR_MIN_PX`` pixels tall on the screen, readable from the back of a room.
+PROJECTOR_DPI = 100
+PROJECTOR_MIN_PX = 18
+#: The text sizes (points) of a chart: ticks and legends, axis labels, titles, bar labels.
+SIZES = {False: {"tick": 10, "label": 11, "title": 13, "legend": 10},
+         True: {"tick": 14, "label": 15, "title": 17, "legend": 14}}
+
+
 def _style(fig: Figure, large: bool) -> None:
-    base = 15 if large else 11
+    """Every text of the figure at its size: ticks, axis labels, titles, legends (the figure's
+    and the axes'), and no text smaller than the ticks in a large figure."""
+    size = SIZES[bool(large)]
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
     for ax in fig.axes:
-        ax.tick_params(labelsize=base - 1)
-        ax.title.set_fontsize(base + 2)
-        ax.xaxis.label.set_fontsize(base)
-        ax.yaxis.label.set_fontsize(base)
+        ax.tick_params(labelsize=size["tick"])
+        ax.title.set_fontsize(size["title"])
+        ax.xaxis.label.set_fontsize(size["label"])
+        ax.yaxis.label.set_fontsize(size["label"])
+    for legend in legends:
+        if legend is None:
+            continue
+        for text in legend.get_texts():
+            text.set_fontsize(size["legend"])
+        if legend.get_title().get_text():
+            legend.get_title().set_fontsize(size["legend"])
+    if large:  # bar labels, annotations and the radar's moment names: never below the ticks
+        for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+            if text.get_text() and text.get_fontsize() < size["tick"]:
+                text.set_fontsize(size["tick"])
+
+
+def text_sizes_px(fig: Figure, dpi: int = PROJECTOR_DPI) -> list[tuple[str, float]]:
+    """Every visible text of a figure with its height in pixels at ``dpi`` (what a test
+    checks the projector's charts by)."""
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    found = []
+    for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+        if text.get_text().strip() and text.get_visible():
+            found.append((text.get_text(), text.get_fontsize() * dpi / 72))
+    return found
 
 
 def _occ_label(key: str, lang: str) -> str:
@@ -75,11 +110,36 @@ def short_names(lang: str) -> list[str]:
     return [f"{m}. {content.text(f'moments.{m}.short', lang)}" for m in sc.MOMENTS]
 
 
+def hyphenate(word: str, width: int) -> list[str]:
+    """A word longer than ``width`` broken with a hyphen, at a Swedish compound's joint (after
+    an "s") nearest its middle when there is one, else at the width.
+
+    >>> hyphenate("Könskonsekvensbeskrivningar", 18), hyphenate("analys", 18)
+    (['Könskonsekvens-', 'beskrivningar'], ['analys'])
+    """
+    if len(word) <= width:
+        return [word]
+    joints = [i for i in range(5, len(word) - 4) if word[i - 1] == "s" and i < width]
+    cut = min(joints, key=lambda i: abs(i - len(word) / 2)) if joints else width - 1
+    return [word[:cut] + "-", *hyphenate(word[cut:], width)]
+
+
 def wrapped_short_names(lang: str, width: int = 16) -> list[str]:
-    """Short names broken into lines, for labels around a radar."""
+    r"""Short names broken into lines, for labels around a radar; a long word is hyphenated,
+    never cut anywhere.
+
+    >>> wrapped_short_names("sv", 18)[6]
+    '7. Könskonsekvens-\nbeskrivningar i\nbeslutsunderlag'
+    """
     import textwrap
 
-    return ["\n".join(textwrap.wrap(name, width)) for name in short_names(lang)]
+    out = []
+    for name in short_names(lang):
+        words = [part for word in name.split() for part in hyphenate(word, width)]
+        # a hyphenated part ends its line: a non-breaking join keeps textwrap from splitting it
+        out.append("\n".join(textwrap.wrap(" ".join(words), width, break_long_words=False,
+                                            break_on_hyphens=False)))
+    return out
 
 
 def _decimal_formatter(lang: str, decimals: int = 0):
@@ -90,8 +150,12 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
           large: bool = False) -> Figure:
     """Radar of the ten moments (scale 1–4), one line per occasion of a summary table."""
     occasions = [c for c in (occasions or table.columns) if c != sc.CHANGE]
-    fig = Figure(figsize=(10, 9) if large else (7, 6.6), layout="constrained")
-    ax = fig.add_subplot(projection="polar")
+    if large:  # laid out by hand: the names around it, the legend beside it (a wide screen)
+        fig = Figure(figsize=(11, 6.6))
+        ax = fig.add_axes((0.19, 0.14, 0.43, 0.716), projection="polar")
+    else:
+        fig = Figure(figsize=(7, 6.6), layout="constrained")
+        ax = fig.add_subplot(projection="polar")
     angles = np.linspace(0, 2 * math.pi, len(sc.MOMENTS), endpoint=False).tolist()
     closed = angles + angles[:1]
     for i, occ in enumerate(occasions):
@@ -105,14 +169,21 @@ def radar(table, occasions=None, lang: str = "sv", title: str | None = None,
     ax.set_ylim(0, 4)
     ax.set_yticks([1, 2, 3, 4])
     ax.set_xticks(angles)
-    ax.set_xticklabels(wrapped_short_names(lang, 16 if not large else 20),
-                       fontsize=8 if not large else 12)
+    ax.set_xticklabels(wrapped_short_names(lang, 16 if not large else 18),
+                       fontsize=8 if not large else SIZES[True]["tick"])
     ax.set_rlabel_position(108)
-    ax.tick_params(axis="x", pad=18 if large else 12)
+    ax.tick_params(axis="x", pad=6 if large else 12)
+    if large:  # each name leans away from the circle, so none covers a line or a neighbour
+        for label, angle in zip(ax.get_xticklabels(), angles):
+            cos, sin = math.cos(angle), math.sin(angle)
+            label.set_horizontalalignment("left" if cos > 0.1 else "right" if cos < -0.1 else "center")
+            label.set_verticalalignment("bottom" if sin > 0.1 else "top" if sin < -0.1 else "center")
     ax.grid(color="#999999", linewidth=0.6)
     if title:
         ax.set_title(plain(title), pad=18)
-    if ax.lines:
+    if ax.lines and large:
+        fig.legend(loc="upper left", bbox_to_anchor=(0.79, 0.98), ncols=1, frameon=False)
+    elif ax.lines:
         fig.legend(loc="outside lower center", ncols=min(len(ax.lines), 4), frameon=False)
     _style(fig, large)
     return fig
@@ -277,7 +348,7 @@ def organisation_lines(totals, lang: str = "sv", title: str | None = None, large
                 markerfacecolor="white" if partial else PALETTE[i % 8],
                 label=f"{label} {marked}" if partial else label)
     ax.set_xticks(xs, [_occ_label(o, lang) for o in occasions])
-    ax.set_ylim(0 if len(set(incomplete)) else 10, 40)
+    ax.set_ylim(0 if len(set(incomplete)) else 10, 40.8)  # a total of 40 is drawn whole
     ax.set_ylabel(content.text("results.total_axis", lang))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)

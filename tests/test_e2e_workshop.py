@@ -79,11 +79,18 @@ def test_facilitator_sees_three_groups_live_and_exports(browser, voila_server):
         expect(fac.locator("table.jk-status-list")).to_have_count(0, timeout=TIMEOUT)
         expect(fac.locator(".jk-section", has_text="Översikt")).not_to_contain_text("Örby kommun")
 
+        # the files follow anonymous mode (issue 15): letters, and the link says so
+        with fac.expect_download(timeout=TIMEOUT) as info:
+            fac.get_by_role("link", name="Ladda ner Excel, anonymiserad (.xlsx)").click()
+        with open(info.value.path(), "rb") as handle:
+            book = load_workbook(handle)
+        assert book["Sammanställning"]["B12"].value == 30
+        assert {c.value for c in book["Självskattning"]["A"][1:]} == {"A", "B", "C"}
+        fac.get_by_label("Anonymt läge (inga organisationsnamn)").uncheck()
         with fac.expect_download(timeout=TIMEOUT) as info:
             fac.get_by_role("link", name="Ladda ner Excel (.xlsx)").click()
         with open(info.value.path(), "rb") as handle:
             book = load_workbook(handle)
-        assert book["Sammanställning"]["B12"].value == 30
         assert {c.value for c in book["Självskattning"]["A"][1:]} == set(GROUPS)
         assert errors == []
     finally:

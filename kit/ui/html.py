@@ -26,11 +26,63 @@ def e(value) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def table_wrap(table_markup: str, label: str) -> str:
+#: A table of more columns than this may need to scroll sideways on a phone: it says so.
+WIDE_COLUMNS = 2
+
+
+def table_wrap(table_markup: str, label: str, hint: str = "") -> str:
     """A table in a wrapper that may scroll sideways on a narrow screen; the wrapper is a
-    named region that takes keyboard focus, so the scrolling works without a mouse."""
-    return (f'<div class="jk-table-wrap" role="region" tabindex="0" aria-label="{e(label)}">'
-            f'{table_markup}</div>')
+    named region that takes keyboard focus, so the scrolling works without a mouse.
+
+    With a ``hint`` ("Svep i sidled för fler kolumner", part of the region's name) a narrow
+    screen shows, above the region, the table's caption (``label``) and the hint: the caption
+    inside, as wide as the table, would scroll out of sight with it (it stays for a screen
+    reader; the copy above is hidden from one).
+
+    >>> print(table_wrap("<table></table>", "Tabell", hint="Svep"))  # doctest: +NORMALIZE_WHITESPACE
+    <div class="jk-scroll-head" aria-hidden="true"><p class="jk-scroll-caption">Tabell</p><p
+    class="jk-scroll-hint">↔ Svep</p></div><div class="jk-table-wrap jk-table-wrap-wide" role="region"
+    tabindex="0" aria-label="Tabell, Svep"><table></table></div>
+    """
+    if not hint:
+        return (f'<div class="jk-table-wrap" role="region" tabindex="0" aria-label="{e(label)}">'
+                f'{table_markup}</div>')
+    return (f'<div class="jk-scroll-head" aria-hidden="true"><p class="jk-scroll-caption">{e(label)}</p>'
+            f'<p class="jk-scroll-hint">↔ {e(hint)}</p></div>'
+            f'<div class="jk-table-wrap jk-table-wrap-wide" role="region" tabindex="0" '
+            f'aria-label="{e(label)}, {e(hint)}">{table_markup}</div>')
+
+
+def scroll_hint(columns: int, lang: str) -> str:
+    """The hint a table of ``columns`` columns (its row header too) carries, or ``""``.
+
+    >>> scroll_hint(3, "sv"), scroll_hint(2, "sv")
+    ('Svep i sidled för fler kolumner', '')
+    """
+    return content.text("proj.scroll_hint", lang) if columns > WIDE_COLUMNS else ""
+
+
+def card_table(heads: list[str], rows: list[list], caption: str, cls: str = "") -> str:
+    """A table that becomes one card per row on a narrow screen: the first cell of a row is
+    its header (``th scope="row"``), every other cell carries its column's name in
+    ``data-label``, which the style shows before it when the columns are gone.
+
+    >>> print(card_table(["Grupp", "Sparat"], [["Örby <kommun>", "✓ 10:02"]], "Vilka"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <div class="jk-table-wrap" role="region" tabindex="0" aria-label="Vilka"><table class="jk-table
+    jk-cards-narrow"><caption>Vilka</caption><thead><tr><th scope="col">Grupp</th><th
+    scope="col">Sparat</th></tr></thead><tbody><tr><th scope="row">Örby &lt;kommun&gt;</th><td
+    data-label="Sparat">✓ 10:02</td></tr></tbody></table></div>
+    """
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
+    body = []
+    for row in rows:
+        first, *rest = row
+        cells = "".join(f'<td data-label="{e(h)}">{e(v)}</td>' for h, v in zip(heads[1:], rest))
+        body.append(f'<tr><th scope="row">{e(first)}</th>{cells}</tr>')
+    classes = " ".join(["jk-table", "jk-cards-narrow", *([cls] if cls else [])])
+    return table_wrap(f'<table class="{classes}"><caption>{e(caption)}</caption>'
+                      f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>', caption)
 
 
 def figure(png: bytes, caption: str, alt: str) -> str:
@@ -53,7 +105,8 @@ def summary_table(table: pd.DataFrame, lang: str, caption: str) -> str:
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
     return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption>'
                       f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{head}</tr>'
-                      f'</thead><tbody>{"".join(rows)}</tbody></table>', caption)
+                      f'</thead><tbody>{"".join(rows)}</tbody></table>', caption,
+                      hint=scroll_hint(len(heads) + 1, lang))
 
 
 def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
@@ -68,7 +121,8 @@ def count_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
         rows.append(f'<tr><th scope="row">{e(label)}</th>{cells}</tr>')
     return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption>'
                       f'<thead><tr><th scope="col">{e(content.text("table.moment", lang))}</th>{heads}</tr></thead>'
-                      f'<tbody>{"".join(rows)}</tbody></table>', caption)
+                      f'<tbody>{"".join(rows)}</tbody></table>', caption,
+                      hint=scroll_hint(len(counts.columns) + 1, lang))
 
 
 def totals_table(totals: pd.DataFrame, notes: dict, lang: str, caption: str) -> str:
@@ -87,4 +141,5 @@ def totals_table(totals: pd.DataFrame, notes: dict, lang: str, caption: str) -> 
         rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return table_wrap(f'<table class="jk-table"><caption>{e(caption)}</caption><thead><tr>'
                       f'<th scope="col">{e(content.text("columns.organisation", lang).capitalize())}</th>'
-                      f'{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>', caption)
+                      f'{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>', caption,
+                      hint=scroll_hint(len(totals.columns) + 1, lang))

@@ -45,15 +45,20 @@ class ExportsPart:
 
         name, lang = self.workshop["name"], self.lang  # the reader's language, not only the workshop's
         order = self._answered(answers)
-        stem = f"jamkit-{slug(name)}"
-        # the facilitator's full record, with the groups' names; the report follows anonymous mode
-        xlsx = workshop_workbook(answers, lang, order, store=self.store, workshop=name)
-        report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=self.anonymous,
+        anonymous = self.anonymous
+        stem = f"jamkit-{slug(name)}" + ("-anonym" if anonymous else "")
+        # both follow anonymous mode, with the overview's letters (self._names): then no
+        # group's name is in either file, and the links say so
+        xlsx = workshop_workbook(answers, lang, order, anonymous=anonymous, salt=name, store=self.store,
+                                 workshop=name, names=self._names)
+        report = report_html(answers, name=name, lang=lang, occasions=order, anonymous=anonymous,
                              figures=self._figures or None, salt=name, store=self.store, workshop=name,
                              names=self._names)
+        suffix = "_anonymous" if anonymous else ""
         self.files.downloads = [
-            download(self.T("overview.xlsx"), f"{stem}.xlsx", xlsx, XLSX),
-            download(self.T("overview.report"), f"{stem}-rapport.html", report.encode("utf-8"), "text/html"),
+            download(self.T(f"overview.xlsx{suffix}"), f"{stem}.xlsx", xlsx, XLSX),
+            download(self.T(f"overview.report{suffix}"), f"{stem}-rapport.html", report.encode("utf-8"),
+                     "text/html"),
         ]
         if self.files.status == self.T("files.export_failed"):  # an earlier failure is over
             self.files.status, self.files.status_kind = "", "info"
@@ -96,14 +101,12 @@ class ExportsPart:
         for org, part in answers.groupby("organisation", sort=True):
             occasions = ", ".join(occasion_label(o, self.lang) for o in sc.occasion_order(part["occasion"]))
             state = self.T("fac.preview_existing") if org in existing else self.T("fac.preview_new")
-            rows.append(f"<tr><th scope=\"row\">{H.e(org)}</th><td>{H.e(occasions)}</td>"
-                        f"<td>{len(part)}</td><td>{H.e(state)}</td></tr>")
-        heads = "".join(f"<th scope=\"col\">{H.e(self.T(k))}</th>" for k in
-                        ("overview.group", "fac.preview_occasions", "fac.preview_answers", "fac.preview_state"))
-        caption = self.T("fac.preview_caption", name=name)
-        self.preview.value = H.table_wrap(f"<table class=\"jk-table jk-status-list\"><caption>{H.e(caption)}"
-                                          f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}"
-                                          "</tbody></table>", caption)
+            rows.append([self.shown_name(org), occasions, str(len(part)), state])  # a letter when anonymous
+        heads = [self.T(k) for k in
+                 ("overview.group", "fac.preview_occasions", "fac.preview_answers", "fac.preview_state")]
+        # cards on a narrow screen: each cell says its column
+        self.preview.value = H.card_table(heads, rows, self.T("fac.preview_caption", name=name),
+                                          cls="jk-status-list")
         self.pending = (name, answers)
         self.confirm_form.layout.display = None
 

@@ -61,12 +61,14 @@ class LandingPart:
 
     # -- removing the workshop -----------------------------------------------------------
     def _delete_box(self):
+        """The workshop's removal: a danger action, behind its disclosure."""
         self.delete_workshop_form = self.form(
             [{"name": "confirm", "label": self.T("fac.delete_workshop_confirm")}],
-            self.T("fac.delete_workshop_button"), self._delete_workshop)
-        return section([html(f"<h2>{H.e(self.T('fac.delete_workshop'))}</h2>"
-                             f"<p>{H.e(self.T('fac.delete_workshop_help'))}</p>"),
-                        self.delete_workshop_form])
+            self.T("fac.delete_workshop_button"), self._delete_workshop, danger=True)
+        return section([html(f"<h2>{H.e(self.T('fac.delete_workshop'))}</h2>"),
+                        self.danger_box("delete_workshop", self.T("danger.delete_workshop_open"), [
+                            html(f"<p>{H.e(self.T('fac.delete_workshop_help'))}</p>"),
+                            self.delete_workshop_form])])
 
     def _delete_workshop(self, form, values: dict) -> None:
         name = self.workshop["name"]

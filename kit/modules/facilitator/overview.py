@@ -36,12 +36,17 @@ class OverviewPart:
                                         {"name": "projector", "label": self.T("overview.projector")}],
                                  values={"anonymous": self.anonymous, "projector": self.projector})
         self.switches.observe(lambda change: self.act(self._switch, change["new"]), names="values")
-        self.ticker = Ticker(seconds=REFRESH_SECONDS, button_label=self.T("overview.refresh"))
+        self.ticker = Ticker(seconds=REFRESH_SECONDS, button_label=self.T("overview.refresh"),
+                             strings={"stale": self.T("conn.stale")})
         self.ticker.on_msg(self._on_tick)
         self.overview = html()
         self.pool_line = html()  # "Redo för 24 av 30 deltagare", when kit serve keeps a pool
+        # in projector mode the controls share one row, so the table and chart fit the screen
+        controls = [self.occasion_form, self.switches, self.ticker, self.pool_line]
+        if not self.view:  # the facilitator's own page: the way to the clean projector view
+            controls.append(self.view_link())
         return section([html(f"<h2>{H.e(self.T('overview.heading'))}</h2>"),
-                        self.occasion_form, self.switches, self.ticker, self.pool_line, self.overview])
+                        section(controls, cls="jk-overview-controls"), self.overview])
 
     def _choose_occasion(self, _form, values: dict) -> None:
         chosen = values.get("occasion")
@@ -55,7 +60,11 @@ class OverviewPart:
             self.widget.add_class("jk-projector")
         else:
             self.widget.remove_class("jk-projector")
-        self._refresh(force=True)
+        self._show_notice()  # in projector mode, no key; in anonymous mode, no name
+        if self._group_said and hasattr(self, "group_message"):
+            self._group_message(*self._group_said)
+        self._refresh(force=True)  # first: the letters the links and files use
+        self._refresh_links()
 
     def _on_tick(self, _widget, msg, _buffers) -> None:
         """The ticker's message: ``{"event": "tick", "manual": bool}``."""
@@ -70,9 +79,15 @@ class OverviewPart:
             fingerprint = self.store.changes(name)
             if force or fingerprint != self._fingerprint:
                 answers = self.store.answers_frame(name)
+                letters = dict(self._names or {})
                 self.overview.value = self.overview_html(answers)
                 self._fingerprint = fingerprint
-                self._refresh_exports(answers)
+                if self.anonymous and dict(self._names or {}) != letters:
+                    self._refresh_links()  # a new group: every letter is drawn again, the same
+                    if self._group_said and hasattr(self, "group_message"):
+                        self._group_message(*self._group_said)
+                if not self.view:  # the projector's view has no files
+                    self._refresh_exports(answers)
         except Exception as exc:
             log.error("JämKit: overview refresh failed", exc_info=exc)
             self._fingerprint = None
@@ -113,27 +128,26 @@ class OverviewPart:
         # one letter per group in every chart, table and file (its other modules' parts too)
         self._names = shown_names([*self.store.groups(name), *answers["organisation"]], name)
         self._figures = []  # (caption, alt, png), reused by the report so nothing is drawn twice
-        parts = [f"<h3>{H.e(self.T('overview.saved_heading'))}</h3>", self._saved_table()]
+        saved = [f"<h3>{H.e(self.T('overview.saved_heading'))}</h3>", self._saved_table()]
         if answers.empty or answers["score"].notna().sum() == 0:
-            parts.append(f"<p class=\"jk-muted\">{H.e(self.T('overview.empty'))}</p>")
-            return "".join(parts)
+            return "".join([*saved, f"<p class=\"jk-muted\">{H.e(self.T('overview.empty'))}</p>"])
         if self.anonymous:
             answers = anonymise(answers, names=self._names)
         order = self._answered(answers)
         table = sc.summary_table(answers, order)
-        parts.append(f"<h3>{H.e(self.T('overview.table_heading'))}</h3>")
-        parts.append(H.summary_table(table, lang, self.T("overview.table_caption")))
-        parts.append(H.count_table(table.attrs["n"], lang, self.T("overview.n_heading")))
+        means = (f"<h3>{H.e(self.T('overview.table_heading'))}</h3>"
+                 + H.summary_table(table, lang, self.T("overview.table_caption")))
+        tables = [H.count_table(table.attrs["n"], lang, self.T("overview.n_heading"))]
         totals, notes = totals_with_notes(answers, order, lang)
         if len(totals):
-            parts.append(H.totals_table(totals, notes, lang, self.T("overview.lines")))
-        parts.append("<details class=\"jk-details\"><summary>"
-                     f"{H.e(self.T('results.reference'))}</summary>"
-                     + "".join(H.summary_table(published_table(wh), lang, self.T(f"results.{wh}"))
-                               + f"<p class=\"jk-source\">{H.e(self.T(note))}</p>"
-                               for wh, note in (("participants", "results.note_table1"),
-                                                ("mentors", "results.note_table2")))
-                     + "</details>")
+            tables.append(H.totals_table(totals, notes, lang, self.T("overview.lines")))
+        tables.append("<details class=\"jk-details\"><summary>"
+                      f"{H.e(self.T('results.reference'))}</summary>"
+                      + "".join(H.summary_table(published_table(wh), lang, self.T(f"results.{wh}"))
+                                + f"<p class=\"jk-source\">{H.e(self.T(note))}</p>"
+                                for wh, note in (("participants", "results.note_table1"),
+                                                 ("mentors", "results.note_table2")))
+                      + "</details>")
         figures = [
             (self.T("overview.radar"), self.T("overview.radar_alt"), plots.radar(table, lang=lang, large=large)),
             (self.T("overview.bars"), self.T("overview.bars_alt"), plots.moment_bars(table, lang=lang, large=large)),
@@ -145,11 +159,17 @@ class OverviewPart:
             figures.append((self.T("overview.lines"), self.T("overview.lines_alt"),
                             plots.organisation_lines(sc.organisation_totals(answers, order, partial=True),
                                                      lang=lang, large=large, incomplete=set(notes))))
+        drawn = []
         for caption, alt, fig in figures:
-            png = plots.png_bytes(fig, dpi=90 if not large else 100)
+            png = plots.png_bytes(fig, dpi=90 if not large else plots.PROJECTOR_DPI)
             self._figures.append((caption, alt, png))
-            parts.append(H.figure(png, caption, alt))
-        return "".join(parts)
+            drawn.append(H.figure(png, caption, alt))
+        if not large:
+            return "".join([*saved, means, *tables, *drawn])
+        # the projector: the means and the first chart side by side, in the first screen
+        main = f"<div class=\"jk-overview-main\"><div class=\"jk-overview-means\">{means}</div>{drawn[0]}</div>"
+        return "".join([main, f"<div class=\"jk-overview-more\"><div>{''.join(saved)}</div>{''.join(tables)}</div>",
+                        f"<div class=\"jk-overview-figures\">{''.join(drawn[1:])}</div>"])
 
     def _saved_table(self) -> str:
         import pandas as pd
@@ -167,19 +187,15 @@ class OverviewPart:
         for group in groups:
             part = overview[overview["organisation"] == group]
             if part.empty:
-                rows.append(f"<tr><th scope=\"row\">{H.e(group)}</th><td>– {H.e(self.T('overview.not_yet'))}</td>"
-                            "<td></td><td></td></tr>")
+                rows.append([group, f"– {self.T('overview.not_yet')}", "", ""])
                 continue
             last = pd.Timestamp(part["saved_at"].max()).to_pydatetime().astimezone().strftime("%H:%M")
             roles = ", ".join(content.text(f"role_one.{r or 'konsensus'}", lang)
                               for r in rules.roles_in_order(part["role"]))
             joint = part[part["role"] == ""]
             moments = f"{int(joint['scored'].iloc[0])} / 10" if len(joint) else "–"
-            rows.append(f"<tr><th scope=\"row\">{H.e(group)}</th><td>✓ {H.e(last)}</td>"
-                        f"<td>{H.e(roles)}</td><td>{H.e(moments)}</td></tr>")
+            rows.append([group, f"✓ {last}", roles, moments])
         caption = self.T("overview.saved_caption", occasion=occasion_label(occ, lang))
-        heads = "".join(f"<th scope=\"col\">{H.e(self.T(f'overview.{k}'))}</th>"
-                        for k in ("group", "saved", "roles", "moments"))
-        return H.table_wrap(f"<table class=\"jk-table jk-status-list\"><caption>{H.e(caption)}"
-                            f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
-                            caption)
+        heads = [self.T(f"overview.{k}") for k in ("group", "saved", "roles", "moments")]
+        # cards on a narrow screen: each cell says its column
+        return H.card_table(heads, rows, caption, cls="jk-status-list")

@@ -1,5 +1,6 @@
 // A small accessible form. fields: [{name, label, type: text|password|select|date,
-// options: [[value, label]], value, placeholder, help}]; submitting sends
+// options: [[value, label]], value, placeholder, help}]; danger: a danger action's button
+// (⚠, red outline) instead of the main action's; submitting sends
 // {event: "submit", values}. Labels, help, error, button and values change in place; only a
 // change of the fields' shape (names, types, a select's values) rebuilds them, and then the
 // focused field is focused again and what was typed stays.
@@ -10,7 +11,10 @@ function render({ model, el }) {
   const form = h("form", { class: "jk-form", novalidate: true });
   const box = h("div", { class: "jk-fields" });
   const error = h("p", { class: "jk-error", role: "alert" });
-  const button = h("button", { type: "submit", class: "jk-button jk-button-primary" });
+  // a danger action's button (danger: true) says so with ⚠ as well as its red outline
+  const icon = h("span", { class: "jk-button-icon", "aria-hidden": "true", text: "⚠" });
+  const label = h("span", { class: "jk-button-label" });
+  const button = h("button", { type: "submit", class: "jk-button jk-button-primary" }, label);
   form.append(box, error, button);
   el.append(form);
 
@@ -75,7 +79,11 @@ function render({ model, el }) {
     }
     box.className = model.get("columns") === 2 ? "jk-fields jk-fields-2" : "jk-fields";
     setText(error, model.get("error") || "");
-    setText(button, model.get("submit_label") || "");
+    setText(label, model.get("submit_label") || "");
+    const danger = !!model.get("danger");
+    button.className = danger ? "jk-button jk-button-danger" : "jk-button jk-button-primary";
+    if (danger && !icon.isConnected) button.prepend(icon);
+    else if (!danger && icon.isConnected) icon.remove();
     if (model.get("auto")) button.remove();  // no button: a change submits
     else if (!button.isConnected) form.append(button);
   };
@@ -90,7 +98,7 @@ function render({ model, el }) {
     if (model.get("auto")) form.requestSubmit();
   });
   sync();
-  subs.on("change:fields change:error change:submit_label change:auto change:columns", sync);
+  subs.on("change:fields change:error change:submit_label change:auto change:columns change:danger", sync);
   subs.on("change:reset", () => form.reset());  // clears what was typed after a successful submit
   return () => subs.cleanup();
 }
