@@ -156,7 +156,7 @@ def test_a_dropped_connection_loses_nothing(page, own_server):
     save = page.locator(".jk-savebar .jk-button")
     expect(save).to_have_attribute("aria-disabled", "true")
     expect(page.locator(".jk-savebar .jk-status")).to_have_text(
-        "⚠ Inte ansluten – ändringarna finns kvar i webbläsaren")
+        "⚠ Inte ansluten – osparat finns kvar")
     # the form takes no edits that would go nowhere; the save bar still says why
     assert page.locator(".jk-card").first.evaluate("n => !!n.closest('[inert]')")
     assert not page.locator(".jk-savebar").evaluate("n => !!n.closest('[inert]')")

@@ -32,7 +32,7 @@ def test_a_near_name_is_asked_about_and_no_save_starts_a_new_group(store, typed)
     assert [b["value"] for b in page.question.buttons] == ["existing", "new"]
     page.cards[2].value = 2
     assert not page.save()
-    assert page.savebar.status_kind == "error" and "Örby kommun" in page.savebar.status
+    assert page.savebar.status_kind == "error" and "frågan om gruppens namn" in page.savebar.status
     assert store.groups("Kurs") == ["Örby kommun"]  # nothing new was claimed
 
 

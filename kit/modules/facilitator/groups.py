@@ -152,7 +152,10 @@ class GroupsPart:
             codes[""] = codes.get("") or self.store.join_code(name)
         everyone = self.T("fac.join_all")
         links = []
-        for group in ["", *(g for g in self.store.groups(name) if g in codes)]:
+        groups = [g for g in self.store.groups(name) if g in codes]
+        if self.anonymous:  # in the letters' order: the order of the names would tell them
+            groups.sort(key=lambda g: (len(self.shown_name(g)), self.shown_name(g)))
+        for group in ["", *groups]:
             key = keys.get(group)
             label = self.T("fac.join_group", group=self.shown_name(group)) if group else everyone
             short = rules.code_url(base, codes[group], token)

@@ -222,10 +222,17 @@ def address_to_type(page_base, room_url, token: str | None = None) -> str:
     'http://192.168.1.5:8866/?token=k7qm-2xpa'
     >>> address_to_type("https://hub.example.se/user/a/voila/render/", "")
     'https://hub.example.se/user/a/voila/render/start.ipynb'
+    >>> address_to_type("http://127.0.0.1:8866/voila/render/", "")  # kit serve: its root
+    'http://127.0.0.1:8866/'
     >>> address_to_type("", "")
     ''
     """
+    from urllib.parse import urlsplit
+
     room = str(room_url or "").strip()
+    page = urlsplit(str(page_base or ""))
+    if not room and page.scheme and page.path == "/" + RENDER:
+        room = f"{page.scheme}://{page.netloc}/"  # the kit's own server: its root is the start page
     if room:
         return room.rstrip("/") + "/" + (f"?{urlencode({'token': token})}" if token else "")
     if not page_base:
