@@ -110,29 +110,53 @@ def test_every_module_fits_a_320_px_phone(module, browser, voila_server):
         context.close()
 
 
+VIEWPORTS = {"320": (320, 640), "768": (768, 1024), "1280": (1280, 800)}
+
+#: Every element fixed to the viewport (the save bar, the connection banner): is a focused
+#: element wholly or partly under one of them? And is any heading, label or button cut?
+OBSCURED = """() => { const a = document.activeElement;
+    if (!a || a === document.body) return null;
+    const fixed = [...document.querySelectorAll('body *')].filter(n => {
+      const p = getComputedStyle(n).position; return (p === 'fixed' || p === 'sticky') && n.getClientRects().length; })
+      .filter(n => !n.contains(a) && !a.contains(n));
+    const r = a.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return null;
+    const under = fixed.filter(n => { const b = n.getBoundingClientRect();
+      return r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top; });
+    return { behind: under.map(n => n.className || n.tagName).join(' '),
+             name: a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40) }; }"""
+
+CUT = """() => [...document.querySelectorAll('.jk-app h1, .jk-app h2, .jk-app h3, .jk-app h4, .jk-app label,'
+    + ' .jk-app legend, .jk-app button, .jk-app summary, .jk-app figcaption')]
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).display !== 'inline')
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("size", sorted(VIEWPORTS, key=int))
 @pytest.mark.parametrize("module", READY, ids=lambda m: m.key)
-def test_no_focus_stop_hides_behind_the_fixed_save_bar(module, browser, voila_server):
-    """Tabbing through a module on a tablet, every focused element stays above the fixed
-    save bar (WCAG 2.2 SC 2.4.11, focus not obscured)."""
-    context = browser.new_context(viewport={"width": 768, "height": 1024})
+def test_no_focus_stop_hides_behind_a_fixed_bar_and_nothing_is_cut(module, size, browser, voila_server):
+    """Tabbing through a module on a phone, a tablet and a laptop, no focused element is even
+    partly under a fixed element (WCAG 2.2 SC 2.4.11, focus not obscured), and no heading,
+    label or button is cut (long Swedish compounds wrap)."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
         open_module(page, voila_server, module.key, "sv")
+        assert page.evaluate(CUT) == [], (module.key, size)
         hidden, stops = [], 0
         page.locator("body").focus()
-        for _ in range(90):
+        for _ in range(120 if width == 320 else 90):
             page.keyboard.press("Tab")
-            found = page.evaluate("""() => { const a = document.activeElement;
-                const bar = document.querySelector('.jk-savebar');
-                if (!a || a === document.body || !bar || bar.contains(a)) return null;
-                const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
-                return { behind: r.top >= b.top,  // wholly below the bar's top edge: under it
-                         name: a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40) }; }""")
+            page.wait_for_timeout(20)  # smooth scrolling done
+            found = page.evaluate(OBSCURED)
             if found is None:
                 continue
             stops += 1
             if found["behind"]:
-                hidden.append(found["name"])
-        assert hidden == [], (module.key, stops, hidden[:5])
+                hidden.append((found["name"], found["behind"]))
+        assert stops > 10, (module.key, size, stops)
+        assert hidden == [], (module.key, size, stops, hidden[:5])
     finally:
         context.close()
