@@ -110,31 +110,36 @@ class VoilaServer:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory):
-    """``python -m kit serve`` as a user starts it, on a free port with its own store."""
-    folder = tmp_path_factory.mktemp("voila")
-    port = free_port()
-    log = folder / "voila.log"
-    db_url = f"sqlite:///{folder / 'jamkit.sqlite'}"
+def start_kit_server(folder: Path, port: int, db_url: str, *extra: str, name: str = "voila",
+                     wait: int = 120) -> VoilaServer:
+    """``python -m kit serve`` as a user starts it, on ``port`` with the store ``db_url``,
+    returned once its pool of kernels is filled (the log in ``folder/<name>.log``)."""
+    log = folder / f"{name}.log"
     env = dict(os.environ, JAMKIT_DB_URL=db_url)
     env.pop("MPLBACKEND", None)  # kernels choose the inline backend, as for a user (and fork)
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port),
-                                 "--no-browser"], cwd=ROOT, env=env, stdout=out,
+                                 "--no-browser", *extra], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     server = VoilaServer(port, proc, log, db_url)
-    deadline = time.time() + 120
+    deadline = time.time() + wait
     while time.time() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"kit serve ended early:\n{server.logs()}")
         if "is filled with" in server.logs():
-            break
+            return server
         time.sleep(0.5)
-    else:
-        pytest.fail(f"kit serve did not fill its kernel pool in 120 s:\n{server.logs()}")
-    yield server
     stop_group(proc)
+    pytest.fail(f"kit serve did not fill its kernel pool in {wait} s:\n{server.logs()}")
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """``python -m kit serve`` as a user starts it, on a free port with its own store."""
+    folder = tmp_path_factory.mktemp("voila")
+    server = start_kit_server(folder, free_port(), f"sqlite:///{folder / 'jamkit.sqlite'}")
+    yield server
+    stop_group(server.proc)
 
 
 def stop_group(proc: subprocess.Popen) -> None:

@@ -12,18 +12,14 @@ browser is never offered it. The stakeholder module keeps its draft over a reloa
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ARTIFACTS, ROOT, VoilaServer, free_port, stop_group
+from tests.conftest import ARTIFACTS, VoilaServer, free_port, start_kit_server, stop_group
 from tests.test_components_js import harness  # noqa: F401 - the stand-in page and model
 from tests.test_e2e import TIMEOUT, axe_violations, score
 from tests.test_e2e_stakeholders import add_by_pointer, field
@@ -33,23 +29,7 @@ DRAFTS = "jamkit.draft.v1:"
 
 
 def start_server(folder: Path, port: int, db_url: str, n: int) -> VoilaServer:
-    log = folder / f"voila-{n}.log"
-    env = dict(os.environ, JAMKIT_DB_URL=db_url)
-    env.pop("MPLBACKEND", None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", "--port", str(port), "--no-browser",
-                                 "--participants", "3"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    server = VoilaServer(port, proc, log, db_url)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"kit serve ended early:\n{server.logs()}")
-        if "is filled with" in server.logs():
-            return server
-        time.sleep(0.5)
-    stop_group(proc)
-    pytest.fail(f"kit serve did not fill its kernel pool in 180 s:\n{server.logs()}")
+    return start_kit_server(folder, port, db_url, "--participants", "3", name=f"voila-{n}", wait=180)
 
 
 @pytest.fixture
