@@ -2,7 +2,7 @@
 // title and address, and tells the kernel the page's folder URL.
 //
 // It also watches the connection (the Shell is on every page): a heartbeat {event: "ping", n}
-// every few seconds, which the kernel answers with {event: "pong", n}; no answer for 10 s, or
+// every few seconds, which the kernel answers with {event: "pong", n}; no answer for 20 s, or
 // the kernel's websocket closing (the page's template reports it), means the page is cut off
 // from its kernel. Then a banner in the page's language (role="alert") says so and, once the
 // server answers again, offers to reload the page; the app below it is inert, except the parts
@@ -10,7 +10,8 @@
 // The state is window.jamkitConnection, announced by a "jamkit:connection" event on window.
 
 const PING_MS = 3000;
-const LOST_MS = 10000;
+// a kernel busy with a long task (a large export on a loaded laptop) is not "gone": 20 s
+const LOST_MS = 20000;
 const POLL_MS = 3000;
 
 function connection() {
