@@ -712,10 +712,10 @@ def test_the_live_overview_picks_up_a_late_commit_on_the_next_tick(pg_store):
         fac._refresh()
         html = fac.overview.value
         assert re.search(r"Örby</th><td[^>]*>✓ \d\d:\d\d", html)
-        assert re.search(r"Sen grupp</th><td>– ", html)
+        assert re.search(r"Sen grupp</th><td[^>]*>– ", html)
         tx.commit()
         fac._refresh()
-        assert re.search(r"Sen grupp</th><td>✓ \d\d:\d\d", fac.overview.value), \
+        assert re.search(r"Sen grupp</th><td[^>]*>✓ \d\d:\d\d", fac.overview.value), \
             "the overview missed a save that committed after a higher id"
     finally:
         conn.close()
