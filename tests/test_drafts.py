@@ -208,6 +208,7 @@ def test_a_draft_the_module_cannot_show_is_dropped_and_said(store, monkeypatch):
     page = page_at(store)
     key = page.savebar.draft_key
     score(page, 6, 2)
+    monkeypatch.setattr(page, "draft_ok", lambda _payload: True)  # a module whose own check misses it
     browser_sends(page.savebar, event="draft", key=key, payload={"x": {"score": 1}}, at=0)  # fits, but no moment
     assert page.draft_ask.text
     out = sent(page.savebar)
@@ -241,3 +242,32 @@ def test_the_heartbeat_is_answered_at_once_by_every_page(store):
     assert page.shell.strings["conn_lost"] == "No connection to the server."
     assert page.savebar.strings["offline_kept"].startswith("Not connected")
     assert issubclass(SelfAssessment, BaseApp)
+
+
+@pytest.mark.parametrize("payload", [
+    {"11": {"score": 3, "comment": "", "actions": ""}},  # no such moment
+    {"1": {"score": 5, "comment": "", "actions": ""}},  # off the 1–4 scale
+    {"1": {"score": 2.5}},
+    {"x": {"score": 1}},
+    {"1": {"score": 1, "extra": "?"}},  # a field the checklist does not have
+    {"1": {"score": None, "comment": "x" * 20_000}},  # longer than the kit takes
+])
+def test_a_self_assessment_draft_must_keep_the_checklists_rules(store, payload):
+    page = page_at(store)
+    key = page.savebar.draft_key
+    out = sent(page.savebar)
+    assert draft_fits(payload, page.draft_template())  # the generic shape would let it pass
+    browser_sends(page.savebar, event="draft", key=key, payload=payload, at=0)
+    assert page.draft_ask.text == "" and out == [{"event": "forget", "key": key}]
+
+
+def test_a_self_assessment_draft_within_the_rules_is_offered(store):
+    page = page_at(store)
+    other = SelfAssessment({"workshop": "Kurs", "group": "Annan", "role": "chef"}, store=store)
+    score(other, 1, 4, "Klart")
+    score(other, 10, 1)
+    other.cards[2].comment = "bara en kommentar"
+    payload = jsonable(other.collect())
+    assert page.draft_ok(payload)
+    browser_sends(page.savebar, event="draft", key=page.savebar.draft_key, payload=payload, at=0)
+    assert page.draft_ask.text.startswith("Den här webbläsaren har osparade ändringar")

@@ -212,6 +212,12 @@ class GroupApp(GroupPlace):
         a fuller example."""
         return self.blank()
 
+    def draft_ok(self, payload: dict) -> bool:
+        """A module's own check of a draft from the browser that has the payload's shape
+        (:func:`draft_fits`), e.g. that its keys and values are ones the module knows; a draft
+        that fails it is dropped, never offered."""
+        return True
+
     def downloads(self) -> list:
         """The group's files (:func:`kit.ui.base.download` entries), asked only for an open
         group at a complete place; an :class:`InputError` means none."""
@@ -426,7 +432,7 @@ class GroupApp(GroupPlace):
         key, payload = msg.get("key"), msg.get("payload")
         if not key or key != self.savebar.draft_key or key != self.draft_key():
             return  # another place's (the page has moved on): not this page's to judge
-        if not draft_fits(payload, self.draft_template()):
+        if not draft_fits(payload, self.draft_template()) or not self.draft_ok(payload):
             log.warning("JämKit: a draft from the browser did not fit %s and was dropped", self.key)
             self._drop_stored(key)
             return

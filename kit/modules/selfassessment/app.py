@@ -65,6 +65,21 @@ class App(GroupApp):
         return {m: dict(a) for m, a in self.answers.items()
                 if a["score"] or (a["comment"] or "").strip() or (a["actions"] or "").strip()}
 
+    def draft_ok(self, payload) -> bool:
+        """A draft from the browser holds moments 1–10 only, each with a score 1–4 (or none)
+        and texts within the kit's limits — the checklist's own rules, as a save applies them."""
+        try:
+            for m, a in payload.items():
+                if set(a) - {"score", "comment", "actions"}:
+                    return False
+                sc.parse_moment(m)
+                sc.parse_score(a.get("score"), allow_blank=True)
+                sc.parse_free_text(a.get("comment"), "comment")
+                sc.parse_free_text(a.get("actions"), "actions")
+        except InputError:
+            return False
+        return True
+
     def show(self, payload) -> None:
         self.answers = {m: _blank_answer() for m in sc.MOMENTS}
         for m, a in (payload or {}).items():
