@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from kit import content, modules
 from kit.domain import access
+from kit.domain import scores as sc
 from kit.ui import html as H
 from kit.ui.base import PLACE, BaseApp, html, section
 from kit.ui.strings import Say, context_strings
@@ -124,7 +125,7 @@ class StartApp(BaseApp):
             if not text:
                 said = Say("join.empty")
             elif not code:
-                said = Say("join.not_a_code", code=text)
+                said = Say("join.not_a_code", code=sc.shown(text))  # quoted back: one line, no control characters
             else:
                 said = Say("join.unknown", code=access.display_code(code))
             self._show_join(said, "error", value=text)
