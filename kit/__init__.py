@@ -17,11 +17,14 @@ from kit.errors import InputError
 
 __all__ = [
     "InputError",
+    "gap_measures",
     "incomplete",
     "organisation_totals",
+    "read_indicators",
     "read_scores",
     "salience_type",
     "summary_table",
+    "suppress_small",
 ]
 __version__ = "0.1.0"
 
@@ -32,6 +35,9 @@ _LAZY = {
     "organisation_totals": "kit.domain.scores",
     "incomplete": "kit.domain.scores",
     "salience_type": "kit.modules.stakeholders.rules",
+    "read_indicators": "kit.io.indicators",
+    "suppress_small": "kit.domain.indicators",
+    "gap_measures": "kit.domain.indicators",
 }
 
 

@@ -130,8 +130,9 @@ def test_import_kit_is_light_and_its_api_resolves_on_use():
             "salience": kit.salience_type(True, True, False)}))
     """)
     assert found["before"] == []
-    assert sorted(found["listed"]) == ["InputError", "incomplete", "organisation_totals", "plots",
-                                       "read_scores", "salience_type", "summary_table"]
+    assert sorted(found["listed"]) == ["InputError", "gap_measures", "incomplete", "organisation_totals",
+                                       "plots", "read_indicators", "read_scores", "salience_type",
+                                       "summary_table", "suppress_small"]
     assert found["pandas"] and found["value"] == 3.0 and found["radar"] and found["same"]
     assert found["salience"] == "dominant"
 
