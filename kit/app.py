@@ -121,6 +121,11 @@ def stakeholders(**overrides):
     return module("intressentanalys", **overrides)
 
 
+def statistics(**overrides):
+    """The Statistik page (sex-disaggregated statistics) in a notebook."""
+    return module("statistik", **overrides)
+
+
 def facilitator(**overrides):
     """The facilitator's app on its own (its notebook)."""
     return module("facilitator", **overrides)

@@ -6,7 +6,7 @@ in :data:`REGISTRY`. A module's code is imported only when it is opened, so read
 registry costs nothing::
 
     >>> [m.key for m in ready()]
-    ['sjalvskattning', 'intressentanalys']
+    ['sjalvskattning', 'intressentanalys', 'statistik']
     >>> get("intressentanalys").title("en")
     'Stakeholder analysis'
     >>> get("nosuch") is None
@@ -70,6 +70,7 @@ REGISTRY: tuple[Module, ...] = (
     Module("sjalvskattning", "kit.modules.selfassessment", 45, True, record="självskattning"),
     Module("introduktion", None, 30, False),
     Module("intressentanalys", "kit.modules.stakeholders", 60, True, record="intressentanalys"),
+    Module("statistik", "kit.modules.statistics", 45, True, record="statistik"),
     Module("konskonsekvensanalys", None, 60, False),
     Module("forbattringsteori", None, 60, False),
     Module("facilitator", "kit.modules.facilitator", 0, True, audience="facilitator"),

@@ -156,6 +156,8 @@ class GroupApp(GroupPlace):
 
     #: The store's name of the module's record (``GroupAccess.save_payload``'s ``module``).
     record: str = ""
+    #: Whether the files panel takes a file in (a module whose upload sits elsewhere says no).
+    can_upload: bool = True
     texts: ClassVar[dict[str, str]] = GroupPlace.texts | {"files_help": "files.help",
                                                           "upload": "files.upload"}
 
@@ -231,7 +233,7 @@ class GroupApp(GroupPlace):
     # -- the page ----------------------------------------------------------------------
     def build(self) -> list:
         who = self.place_section()
-        self.files = Files(strings={"upload": self.T(self.texts["upload"])})
+        self.files = Files(strings={"upload": self.T(self.texts["upload"])}, can_upload=self.can_upload)
         self.on(self.files, "upload", lambda msg, buffers: buffers and self.upload(
             str(msg.get("name") or "fil"), bytes(buffers[0])))
         files = section([html(f"<h2>{H.e(self.T('files.heading'))}</h2>"

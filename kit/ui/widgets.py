@@ -105,10 +105,13 @@ class SaveBar(_Component):
 
 
 class Files(_Component):
-    """Download links (data URLs made in the kernel) and an upload field."""
+    """Download links (data URLs made in the kernel) and an upload field (none when
+    ``can_upload`` is false: a page whose upload sits elsewhere); ``accept`` the file types."""
 
     _esm = esm("files")
     downloads = t.List(t.Dict()).tag(sync=True)
+    can_upload = t.Bool(True).tag(sync=True)
+    accept = t.Unicode(".xlsx,.csv,.json,.txt").tag(sync=True)
     status = t.Unicode("").tag(sync=True)
     status_kind = t.Unicode("info").tag(sync=True)
 

@@ -6,7 +6,7 @@ function render({ model, el }) {
   const id = uid("f");
   const links = h("div", { class: "jk-actions" });
   const input = h("input", { type: "file", id: `${id}-up`, class: "jk-file",
-    accept: ".xlsx,.csv,.json,.txt" });
+    accept: model.get("accept") || ".xlsx,.csv,.json,.txt" });
   const status = h("p", { class: "jk-status", role: "status", "aria-live": "polite" });
   input.addEventListener("change", async () => {
     const file = input.files && input.files[0];
@@ -16,7 +16,10 @@ function render({ model, el }) {
     input.value = "";
   });
   const label = h("label", { for: input.id, class: "jk-button" });
-  el.append(h("div", { class: "jk-files" }, links, h("div", { class: "jk-upload" }, input, label), status));
+  const upload = h("div", { class: "jk-upload" }, input, label);
+  el.append(h("div", { class: "jk-files" }, links, upload, status));
+  // a page whose upload sits elsewhere has none here (hidden, so nothing unnamed is focusable)
+  const drawUpload = () => { upload.hidden = model.get("can_upload") === false; };
   const drawLabel = () => {
     const text = (model.get("strings") || {}).upload || "";
     if (label.textContent !== text) label.textContent = text;
@@ -45,10 +48,12 @@ function render({ model, el }) {
   };
   const drawStatus = () => showStatus(status, model);
   drawLabel();
+  drawUpload();
   drawLinks();
   drawStatus();
   subs.on("change:downloads", drawLinks);
   subs.on("change:strings", drawLabel);
+  subs.on("change:can_upload", drawUpload);
   subs.on("change:status change:status_kind", drawStatus);
   return () => subs.cleanup();
 }
