@@ -23,7 +23,7 @@ SWEDISH_WORDS = {"och", "att", "det", "som", "för", "är", "med", "inte", "elle
                  "gruppen", "poäng", "skriv", "välj", "öppna", "ladda", "lägg", "ta", "bort"}
 #: Names quoted as they stand in both languages (proper names, the kit's own name).
 OFFICIAL = {"jämkit", "modellkonceptet", "skr", "sveriges", "kommuner", "regioner", "exempelby",
-            "svenska", "kommun", "örby"}
+            "svenska", "kommun", "örby", "håj", "kolada"}
 
 TEXT_OUTSIDE_SWEDISH_PARTS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

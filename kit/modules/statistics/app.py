@@ -240,6 +240,10 @@ class App(GroupApp):
             parts.append(f"<p>{H.e(desc)}</p>")
         cap = self.ST("app.series_caption", indicator=heading, area=place)
         named = {"title": title, "unit": unit}
+        # the plots name the area as the page does (Exempelby's in the page's language)
+        data = views.part(data, ind, area).assign(area=place)
+        gaps = views.part(gaps, ind, area).assign(area=place)
+        area = place
         if sel["breakdown"] == "age" and views.has_age(data):
             period = sel["period"]
             cap = self.ST("app.age_caption", indicator=title, area=place, period=period)
@@ -282,6 +286,7 @@ class App(GroupApp):
             rows.append({"id": p["id"], "title": p["title"] or p["indicator"], "where": where,
                          "numbers": numbers, "note": p["note"]})
         self.picks_table.rows = rows
+        self.picks_table.layout.display = None if rows else "none"  # its own "no rows" would say "add one"
         self.picks_empty.value = "" if rows else f'<p class="jk-muted">{H.e(self.ST("app.no_picks"))}</p>'
 
     def _draw_upload_status(self) -> None:

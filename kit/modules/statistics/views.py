@@ -17,7 +17,7 @@ import pandas as pd
 from kit import content
 from kit.domain import indicators as ind
 from kit.modules.statistics import rules as r
-from kit.ui.html import e, table_wrap
+from kit.ui.html import e
 
 SEX_ORDER = ("T", "K", "M")
 
@@ -111,7 +111,8 @@ def _class(cls: str) -> str:
     return f' class="{cls}"' if cls else ""
 
 
-def _table(heads: list[str], body: list[list[tuple[str, str]]], caption: str, note: str = "") -> str:
+def _table(heads: list[str], body: list[list[tuple[str, str]]], caption: str, note: str = "",
+           cls: str = "jk-stat-table") -> str:
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
     lines = []
     for first, *cells in body:
@@ -119,8 +120,11 @@ def _table(heads: list[str], body: list[list[tuple[str, str]]], caption: str, no
                       for h, (text, cls) in zip(heads[1:], cells))
         lines.append(f'<tr><th scope="row">{e(first[0])}</th>{tds}</tr>')
     foot = f'<p class="jk-muted jk-table-note">{e(note)}</p>' if note else ""
-    return table_wrap(f'<table class="jk-table jk-cards-narrow jk-stat-table"><caption>{e(caption)}</caption>'
-                      f'<thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>', caption) + foot
+    # not a focusable scroll region: these tables fit (cards on a phone, cells that wrap), and a
+    # focus stop taller than the screen would always sit partly under the save bar
+    return (f'<div class="jk-table-wrap jk-stat-wrap"><table class="jk-table jk-cards-narrow {cls}">'
+            f'<caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody>'
+            f'</table></div>{foot}')
 
 
 def period_table(data: pd.DataFrame, gaps: pd.DataFrame, indicator: str, area: str, lang: str,
@@ -209,4 +213,4 @@ def survey_table(counts: pd.DataFrame, lang: str, caption: str) -> str:
             cells.append((f"{n} ({share} %)", ""))
         cells.append((str(total), ""))
         body.append(cells)
-    return _table(heads, body, caption)
+    return _table(heads, body, caption, cls="jk-survey-table")
