@@ -90,22 +90,8 @@ _N_AFTER = re.compile(r"^(.+?)\s*(?:,\s*|\()?(?:antal|number|n)\)?$")
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json")
 
 
-def _guarded(reader):
-    """Whatever goes wrong inside the reader reaches the caller as an :class:`InputError`."""
-
-    @functools.wraps(reader)
-    def read(path=None, *, name: str | None = None, data: bytes | None = None):
-        name = sc.shown(name or (Path(path).name if path is not None else "fil"), 80)
-        try:
-            return reader(path, name=name, data=data)
-        except InputError:
-            raise
-        except (RecursionError, MemoryError):
-            raise InputError("read.too_complex", source=name, name=name) from None
-        except Exception:
-            log.exception("JämKit: unexpected error reading indicators from %s", name)
-            raise InputError("indicators.unreadable", source=name, name=name) from None
-    return read
+#: Whatever goes wrong while reading ends as an InputError that says what the kit reads.
+_guarded = rd.guarded("indicators.unreadable")
 
 
 @_guarded

@@ -334,23 +334,30 @@ def _file_bytes(path, name: str, data: bytes | None) -> bytes:
     return bytes(data)
 
 
-def _guarded(reader):
-    """Whatever goes wrong inside a reader reaches the caller as an :class:`InputError`."""
+def guarded(unreadable: str = "read.unreadable"):
+    """A reader's guard: whatever goes wrong inside it reaches the caller as an
+    :class:`InputError` — the reader's own, a "too complex" one, or ``unreadable`` (the message
+    key that says, for that kind of file, what the kit can read)."""
     import functools
 
-    @functools.wraps(reader)
-    def read(path=None, *, name: str | None = None, data: bytes | None = None):
-        name = sc.shown(name or (Path(path).name if path is not None else "fil"), 80)
-        try:
-            return reader(path, name=name, data=data)
-        except InputError:
-            raise
-        except (RecursionError, MemoryError):
-            raise InputError("read.too_complex", source=name, name=name) from None
-        except Exception:
-            log.exception("JämKit: unexpected error reading %s", name)
-            raise InputError("read.unreadable", source=name, name=name) from None
-    return read
+    def wrap(reader):
+        @functools.wraps(reader)
+        def read(path=None, *, name: str | None = None, data: bytes | None = None):
+            name = sc.shown(name or (Path(path).name if path is not None else "fil"), 80)
+            try:
+                return reader(path, name=name, data=data)
+            except InputError:
+                raise
+            except (RecursionError, MemoryError):
+                raise InputError("read.too_complex", source=name, name=name) from None
+            except Exception:
+                log.exception("JämKit: unexpected error reading %s", name)
+                raise InputError(unreadable, source=name, name=name) from None
+        return read
+    return wrap
+
+
+_guarded = guarded()
 
 
 @_guarded
