@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import json
 import logging
 import math
@@ -312,16 +311,7 @@ class _Layout:
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
     """The rows of the first sheet whose header the reader understands (else of the first
     sheet with anything in it), as ``(row number, cells)``, with the foundation's limits."""
-    from openpyxl import load_workbook
-
-    rd._check_zip(data, name)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001 - zlib, XML and zip errors all mean "damaged"
-        raise InputError("read.xlsx_broken", source=name, name=name) from None
-    try:
+    with rd.open_workbook(data, name) as book:
         first = None
         for sheet in book.worksheets:
             rows = [(number, row) for number, row in rd._stream_rows(sheet, name)
@@ -334,12 +324,6 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
             except InputError:
                 first = first or rows
         return first or []
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001 - a member that breaks while streaming
-        raise InputError("read.xlsx_broken", source=name, name=name) from None
-    finally:
-        book.close()
 
 
 def _cell(row: list, index: int | None):

@@ -9,6 +9,7 @@ reading, so a small file that claims millions of rows is refused in a moment.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -181,18 +182,31 @@ def _check_zip(data: bytes, name: str) -> None:
         raise InputError("read.xlsx_broken", source=name, name=name) from None
 
 
-def _read_xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
-    """The first sheet with a header the kit knows, as ``(row number, cells)`` pairs."""
+@contextlib.contextmanager
+def open_workbook(data: bytes, name: str):
+    """An XLSX opened read-only after the zip checks (:func:`_check_zip`); whatever breaks
+    while opening or reading it — zlib, XML, a member cut short — is
+    ``InputError("read.xlsx_broken")``, and the book is always closed."""
     from openpyxl import load_workbook
 
     _check_zip(data, name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InputError:
-        raise
     except Exception:  # noqa: BLE001 - zlib, XML and zip errors all mean "damaged"
         raise InputError("read.xlsx_broken", source=name, name=name) from None
     try:
+        yield book
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a member that breaks while streaming
+        raise InputError("read.xlsx_broken", source=name, name=name) from None
+    finally:
+        book.close()
+
+
+def _read_xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
+    """The first sheet with a header the kit knows, as ``(row number, cells)`` pairs."""
+    with open_workbook(data, name) as book:
         first = None
         for sheet in book.worksheets:
             rows = _stream_rows(sheet, name)
@@ -203,12 +217,6 @@ def _read_xlsx_rows(data: bytes, name: str) -> list[tuple[int, list]]:
                 return [header, *rows]
             first = first or [header]
         return first or []
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001 - a member that breaks while streaming
-        raise InputError("read.xlsx_broken", source=name, name=name) from None
-    finally:
-        book.close()
 
 
 def _stream_rows(sheet, name: str):
