@@ -219,3 +219,29 @@ def test_the_registry_opens_it(tmp_path, lang):
     assert module.ready and module.record == records.MODULE
     page = module.app({"lang": lang}, store=Store(f"sqlite:///{tmp_path / 'r.sqlite'}"))
     assert page.lang == lang and page.widget.children
+
+
+@pytest.mark.parametrize("hostile", ['<img src=x onerror=alert(1)>', '=HYPERLINK("http://x","y")', "$x^2$",
+                                     "före\x00efter", "å" * 10_000])
+def test_a_hostile_note_stays_inert_in_the_page_the_xlsx_and_the_report(tmp_path, hostile):
+    from kit.domain import scores as sc
+    from kit.io import workshop as ws
+
+    page, store = make(tmp_path)
+    page.pick()
+    page.picks_table.rows = [{**row, "note": hostile} for row in page.picks_table.rows]
+    saved = page.save()
+    if len(hostile) > 1000:  # longer than a note may be: refused, nothing written
+        assert not saved and "1000" in page.savebar.status
+        assert store.latest("Kurs", records.MODULE) == []
+        return
+    assert saved
+    note = records.load(store.group("Kurs", "Örby", page.gkey), "uppstart")["picks"][0]["note"]
+    assert "\x00" not in note and note == hostile.replace("\x00", "")
+    empty = sc.to_frame([])
+    book = load_workbook(io.BytesIO(ws.workshop_workbook(empty, "sv", store=store, workshop="Kurs")))
+    sheet = next(s for s in book.worksheets if s.title == "Valda indikatorer")
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == note)
+    assert cell.data_type == "s"
+    report = ws.report_html(empty, name="Kurs", lang="sv", store=store, workshop="Kurs", figures=[])
+    assert "<img src=x" not in report and "\x00" not in report
