@@ -38,7 +38,7 @@ def own_files():
 # ------------------------------------------------------------------ as Python ships them
 MINE = {"Shell": "shell", "ContextForm": "context", "MomentCard": "moment", "SaveBar": "savebar",
         "Files": "files", "ModuleList": "modules", "Form": "form", "Switches": "switches",
-        "Ticker": "ticker", "Links": "links", "Disclosure": "disclosure"}
+        "Ticker": "ticker", "Links": "links", "Disclosure": "disclosure", "CopyButton": "copy"}
 
 
 def test_each_widget_carries_its_own_component_and_no_other():
@@ -186,6 +186,8 @@ TRAITS = {
     "ticker": {"strings": {}, "seconds": 2, "text": "Uppdaterad 10:00", "kind": "info", "button_label": "Uppdatera"},
     "links": {"strings": {}, "links": [{"label": "Örby", "url": "http://x.test/?g=1", "qr": "", "alt": "", "note": "n"}]},
     "disclosure": {"strings": {}, "label": "Ta bort en grupp…", "expanded": False},
+    "copy": {"strings": {"label": "Kopiera texten", "done": "Texten är kopierad.", "failed": "Det gick inte."},
+             "label": "", "text": "Rad 1\nRad 2 <b>fet</b>"},
 }
 
 
@@ -371,6 +373,44 @@ def test_savebar_files_switches_and_modules_keep_focus(harness):
     assert harness.active()[:2] == ["button", "Open"]
     harness.keyboard.press("Enter")
     assert harness.evaluate("jk.model.sent") == [{"event": "open", "module": "sjalvskattning"}]
+    assert harness.js_errors == []
+
+
+@pytest.mark.browser
+def test_copy_button_falls_back_to_a_selection_and_gives_the_focus_back(harness):
+    # http://jamkit.test/ is no secure context: there is no navigator.clipboard, so the
+    # button copies from a hidden textarea (execCommand is watched here, and says what it got)
+    assert harness.evaluate("window.isSecureContext") is False
+    harness.evaluate("""() => { window.copies = [];
+      document.execCommand = (cmd) => { const a = document.activeElement;
+        copies.push([cmd, a.tagName, a.readOnly, a.value.slice(a.selectionStart, a.selectionEnd)]);
+        return window.copyWorks !== false; }; }""")
+    harness.mount("copy")
+    button = harness.get_by_role("button", name="Kopiera texten")
+    button.focus()
+    harness.keyboard.press("Enter")
+    harness.wait_for_function("jk.model.sent.length === 1", timeout=3000)
+    assert harness.evaluate("copies") == [["copy", "TEXTAREA", True, "Rad 1\nRad 2 <b>fet</b>"]]
+    assert harness.evaluate("jk.model.sent") == [{"event": "copied", "ok": True}]
+    assert harness.active()[:2] == ["button", "Kopiera texten"]  # the focus is back
+    assert harness.locator("textarea").count() == 0  # the scratch textarea is gone
+    status = harness.get_by_role("status")
+    harness.wait_for_function("document.querySelector('.jk-copy-status').textContent.includes('kopierad')")
+    assert status.text_content() == "✓ Texten är kopierad."
+    assert harness.locator(".jk-copy").get_attribute("data-jk-copied") == "1"
+    harness.kernel("text", "Något annat")  # a new text: what was said is no longer true
+    assert status.text_content() == ""
+    harness.kernel("label", "Kopiera mejlet")
+    assert harness.active()[:2] == ["button", "Kopiera mejlet"]  # relabelled in place
+    # a copy that does not work says so, and how to copy by hand
+    harness.evaluate("window.copyWorks = false")
+    harness.keyboard.press("Space")
+    harness.wait_for_function("jk.model.sent.length === 2", timeout=3000)
+    assert harness.evaluate("jk.model.sent[1]") == {"event": "copied", "ok": False}
+    harness.wait_for_function("document.querySelector('.jk-copy-status').textContent.includes('gick inte')")
+    assert status.text_content() == "⚠ Det gick inte."
+    assert harness.active()[:2] == ["button", "Kopiera mejlet"]
+    assert harness.evaluate("unmount()") == {"listeners": 0, "timers": 0}  # the clearing timer too
     assert harness.js_errors == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -257,4 +258,52 @@ def test_choice_group_and_steps_by_keyboard(browser, editors_url):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Steg 2 av 3: Makt och intresse")).to_be_focused()
     assert axe_violations(page) == []
+    context.close()
+
+
+def test_cards_layout_and_copy_button(browser, editors_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(editors_url, timeout=TIMEOUT)
+    expect(page.locator(".jk-copy")).to_be_visible(timeout=TIMEOUT)
+
+    # layout "cards": a card on a wide screen too (the auto table beside it stays a table)
+    form = page.locator(".jk-rowtable").nth(2)
+    expect(form.locator("caption")).to_have_text("Analysens fråga")
+    assert "jk-rt-cards" in (form.get_attribute("class") or "")
+    assert "jk-rt-cards" not in (page.locator(".jk-rowtable").first.get_attribute("class") or "")
+    expect(form.locator("thead")).to_be_hidden()
+    expect(form.get_by_role("heading", name="Snöröjning", level=3)).to_be_visible()
+    for label in ("Fråga", "Varför spelar kön roll här?", "Vem äger frågan?"):
+        expect(form.locator("label.jk-rt-label").filter(has_text=re.compile(f"^{re.escape(label)}"))).to_be_visible()
+    expect(form.locator(".jk-rt-cellhelp")).to_have_text("Skriv några meningar.")
+    expect(form.get_by_role("button")).to_have_count(0)  # no add, delete or move: a form
+    why = form.locator("textarea")
+    expect(why).to_have_attribute("maxlength", "20000")
+    assert why.evaluate("n => n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)") >= 4
+    why.fill("x" * 20000)
+    why.press("Tab")  # the change is written back; focus goes on to the select
+    assert why.evaluate("n => n.value.length") == 20000
+    assert active(page)["tag"] == "select"
+
+    # the copy button, by keyboard: the text is on the clipboard and the result is said
+    copy = page.locator(".jk-copy")
+    button = page.get_by_role("button", name="Kopiera texten", exact=True)
+    assert button.evaluate("b => b.type") == "button"
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(copy).to_have_attribute("data-jk-copied", "1", timeout=10_000)
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        "Sammanfattning: snöröjning <b>först</b> på gång- och cykelvägar.\nRad två."
+    status = copy.get_by_role("status")
+    expect(status).to_have_text("✓ Texten är kopierad.")
+    expect(page.locator(".jk-copy-echo")).to_have_text("Kopierat: true", timeout=TIMEOUT)  # the kernel heard
+    assert active(page)["text"] == "Kopiera texten"
+    assert button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # focus is visible
+    assert axe_violations(page) == []
+    shot(page, "editors-cards-copy-1280")
+    assert errors == []
     context.close()

@@ -14,7 +14,7 @@ import traitlets as t
 from kit import content
 from kit.ui import editors as ed
 from kit.ui.tables import data_table
-from kit.ui.widgets import COMPONENTS, esm
+from kit.ui.widgets import COMPONENTS, CopyButton, esm
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 COLUMNS = [
@@ -43,6 +43,7 @@ def test_component_texts_hold_the_same_keys_and_placeholders_in_both_languages()
 @pytest.mark.parametrize("name, strings, pattern", [
     ("rowtable", ed.rowtable_strings, r"S\(\)\.(\w+)"),
     ("steps", ed.steps_strings, r"S\.(\w+)"),
+    ("copy", ed.copy_strings, r"S\.(\w+)"),
 ])
 def test_every_text_a_component_asks_for_is_given(name, strings, pattern):
     used = set(re.findall(pattern, (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")))
@@ -72,6 +73,9 @@ def test_strings_follow_the_language():
     ({"name": "x", "label": " "}, "a label"),
     ({"name": "x", "label": "X", "colour": "red"}, "unknown keys"),
     ({"name": "x", "label": "X", "type": "number", "min": "1"}, "min is a number"),
+    ({"name": "x", "label": "X", "type": "textarea", "maxlength": 0}, "maxlength is a whole number"),
+    ({"name": "x", "label": "X", "type": "textarea", "maxlength": "500"}, "maxlength is a whole number"),
+    ({"name": "x", "label": "X", "type": "textarea", "maxlength": True}, "maxlength is a whole number"),
 ])
 def test_a_bad_column_is_refused_naming_it(column, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -122,8 +126,64 @@ def test_choice_group_and_step_sequence_check_what_they_are_given():
         ed.RowTable(heading_level=1)
 
 
+def test_row_table_layout_is_auto_or_cards_and_ipywidgets_layout_stays():
+    assert ed.RowTable().arrangement == "auto"
+    form = ed.RowTable(layout="cards", can_add=False, can_delete=False, can_reorder=False,
+                       columns=[{"name": "why", "label": "Varför", "type": "textarea", "maxlength": 20000}],
+                       rows=[{"id": "one", "why": "x" * 20000}])
+    assert form.arrangement == "cards" and form.columns[0]["maxlength"] == 20000
+    assert "arrangement" in form.keys  # synced to the browser
+    form.layout.display = "none"  # ipywidgets' box, as the apps use it to hide a table
+    assert form.get_state()["layout"].startswith("IPY_MODEL_")
+    for bad in ("table", "", "Cards"):
+        with pytest.raises(t.TraitError, match="layout is one of auto, cards"):
+            form.arrangement = bad
+    assert form.arrangement == "cards"
+    with pytest.raises(t.TraitError, match="not 'wide'"):
+        ed.RowTable(layout="wide")
+    with pytest.raises(t.TraitError):
+        ed.RowTable(arrangement="wide")
+    assert ed.RowTable(arrangement="cards").arrangement == "cards"
+    assert ed.RowTable(layout={"width": "20rem"}).layout.width == "20rem"  # a Layout still goes to ipywidgets
+    assert ed.RowTable(columns=[{"name": "n", "label": "N", "maxlength": None}]).columns[0]["maxlength"] is None
+
+
+def test_row_table_honours_the_columns_maxlength_and_cards_give_textareas_room():
+    source = (COMPONENTS / "rowtable.js").read_text(encoding="utf-8")
+    assert 'h("textarea", { ...attrs, rows: 2, maxlength: col.maxlength || 2000 })' in source
+    assert 'model.get("arrangement") === "cards"' in source and '"change:arrangement"' in source
+    assert re.search(r"\.jk-rt-cards [^{]*textarea[^{]*\{ min-height: calc\(4 \* 1\.5em",
+                     (COMPONENTS / "rowtable.css").read_text(encoding="utf-8"))
+
+
+def test_copy_button_texts_traits_and_plain_text():
+    sv, en = CopyButton(), CopyButton(lang="en")
+    assert (sv.label, en.label) == ("Kopiera texten", "Copy the text")
+    assert sv.strings == ed.copy_strings("sv") and en.strings == ed.copy_strings("EN")
+    assert sv.strings["done"] == "Texten är kopierad."
+    assert en.strings["failed"].startswith("Copying did not work.") and "Ctrl+C" in en.strings["failed"]
+    assert "⌘+C på Mac" in sv.strings["failed"]
+    assert CopyButton(label="Kopiera mejlet").label == "Kopiera mejlet"
+    assert {"text", "label", "strings"} <= set(sv.keys)
+    sv.text = f"Rad 1\tA\r\nRad 2 {HOSTILE}\x00\x1b\x7f"
+    assert sv.text == f"Rad 1\tA\r\nRad 2 {HOSTILE}"  # plain text: tags stay text, control characters go
+    sent = []
+    sv.on_msg(lambda _w, msg, _b: sent.append(msg))
+    sv._handle_custom_msg({"event": "copied", "ok": True}, [])
+    assert sent == [{"event": "copied", "ok": True}]
+
+
 # ------------------------------------------------------------------ the JavaScript
-@pytest.mark.parametrize("name", ["rowtable", "choice", "steps"])
+def test_copy_button_js_tries_the_clipboard_then_the_older_way():
+    source = (COMPONENTS / "copy.js").read_text(encoding="utf-8")
+    for needed in ('navigator.clipboard', 'writeText(text)', 'execCommand("copy")', 'readonly: true',
+                   'button.focus()', 'role: "status"', 'type: "button"', 'class: "jk-button',
+                   'model.send({ event: "copied", ok })', 'setAttribute("data-jk-copied", "1")',
+                   'subs.on("change:text", clear)'):
+        assert needed in source, needed
+
+
+@pytest.mark.parametrize("name", ["rowtable", "choice", "steps", "copy"])
 def test_each_component_ships_alone_and_returns_its_cleanup(name):
     source = (COMPONENTS / f"{name}.js").read_text(encoding="utf-8")
     assert source.rstrip().endswith("export default { render };")
@@ -135,7 +195,7 @@ def test_each_component_ships_alone_and_returns_its_cleanup(name):
 
 
 @pytest.mark.skipif(not shutil.which("node"), reason="node is not installed")
-@pytest.mark.parametrize("name", ["rowtable", "choice", "steps"])
+@pytest.mark.parametrize("name", ["rowtable", "choice", "steps", "copy"])
 def test_each_component_parses_as_a_module(name, tmp_path):
     path = tmp_path / f"{name}.mjs"
     path.write_text(esm(name), encoding="utf-8")

@@ -6,12 +6,15 @@
 - :class:`StepSequence` — a guided sequence's heading, progress list and Back/Next.
 
 Their texts live in ``kit/content/components.<lang>.yaml`` and are read here
-(:func:`rowtable_strings`, :func:`steps_strings`)::
+(:func:`rowtable_strings`, :func:`steps_strings`, and :func:`copy_strings` for the copy
+button, :class:`kit.ui.widgets.CopyButton`)::
 
     >>> rowtable_strings("sv")["deleted"].format(name="Socialnämnden")
     'Socialnämnden borttagen.'
     >>> steps_strings("en")["step_of"].format(n=2, m=4)
     'Step 2 of 4'
+    >>> copy_strings("sv")["label"]
+    'Kopiera texten'
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from kit.ui.widgets import _Component, css, esm
 TEXTS = Path(content.__file__).parent
 #: The kinds of column a :class:`RowTable` knows.
 COLUMN_TYPES = ("text", "textarea", "number", "select", "checks", "static")
+#: How a :class:`RowTable` lays its rows out: "auto" (a table when there is room, cards when
+#: not) or "cards" (always cards: a one-row table so becomes a form of labelled fields).
+LAYOUTS = ("auto", "cards")
 _COLUMN_KEYS = {"name", "label", "type", "options", "min", "max", "required", "help", "maxlength"}
 
 
@@ -47,6 +53,15 @@ def rowtable_strings(lang: str) -> dict:
 def steps_strings(lang: str) -> dict:
     """What a :class:`StepSequence` says, in ``lang``."""
     return dict(component_texts(lang)["steps"])
+
+
+def copy_strings(lang: str) -> dict:
+    """What a :class:`kit.ui.widgets.CopyButton` says, in ``lang``.
+
+    >>> copy_strings("en")["done"]
+    'The text has been copied.'
+    """
+    return dict(component_texts(lang)["copy"])
 
 
 def new_row_id() -> str:
@@ -70,6 +85,8 @@ def check_columns(columns: list) -> list:
     >>> check_columns([{"name": "s", "label": "S", "type": "select"}])
     Traceback (most recent call last):
     ValueError: column 's': a select needs options [[value, label], ...]
+    >>> check_columns([{"name": "t", "label": "T", "type": "textarea", "maxlength": 20000}])[0]["maxlength"]
+    20000
     """
     names, checked = set(), []
     for col in columns:
@@ -99,6 +116,9 @@ def check_columns(columns: list) -> list:
         for bound in ("min", "max"):
             if bound in col and col[bound] is not None and not isinstance(col[bound], (int, float)):
                 raise ValueError(f"column {name!r}: {bound} is a number")
+        limit = col.get("maxlength")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ValueError(f"column {name!r}: maxlength is a whole number above 0")
         checked.append({**col, "type": kind})
     return checked
 
@@ -142,7 +162,24 @@ class RowTable(_Component):
     """An editable table of rows. ``columns`` is the schema ({name, label, type, options,
     min, max, required, help, maxlength}); ``rows`` are dicts with a unique ``"id"`` (one is
     given to a row without); ``errors`` maps a row id to {field: message} (a key that is no
-    field shows in the row's summary only). The browser writes ``rows`` back on every edit."""
+    field shows in the row's summary only). The browser writes ``rows`` back on every edit.
+
+    ``RowTable(layout=...)`` is "auto" (a table when its own width has room for the columns,
+    cards when not) or "cards" (always cards). One row in cards, with adding, deleting and
+    moving turned off, is an accessible form: a heading (from ``title_field``), and per field
+    a visible label, its help and its errors; a textarea is at least four lines tall there.
+
+    The choice is kept, and synced, as ``arrangement``: the name ``layout`` belongs to
+    ipywidgets (the widget's box, ``table.layout.display = "none"``), and a text there would
+    break both that and the browser's view. So the constructor takes either.
+
+    >>> table = RowTable(layout="cards", can_add=False)
+    >>> table.arrangement, type(table.layout).__name__
+    ('cards', 'Layout')
+    >>> table.arrangement = "grid"
+    Traceback (most recent call last):
+    traitlets.traitlets.TraitError: layout is one of auto, cards, not 'grid'
+    """
 
     _esm = esm("rowtable")
     _css = css("rowtable")
@@ -156,10 +193,13 @@ class RowTable(_Component):
     can_reorder = t.Bool(True).tag(sync=True)
     lang = t.Unicode("sv").tag(sync=True)  # numbers shown with a decimal comma in Swedish
     heading_level = t.Int(3).tag(sync=True)  # of each card's heading on a narrow screen
+    arrangement = t.Unicode("auto").tag(sync=True)  # one of LAYOUTS; RowTable(layout=...)
 
     def __init__(self, lang: str = "sv", **kwargs):
         lang = content.normalise_lang(lang)
         kwargs.setdefault("strings", rowtable_strings(lang))
+        if isinstance(kwargs.get("layout"), str):  # one of LAYOUTS, not ipywidgets' Layout
+            kwargs["arrangement"] = kwargs.pop("layout")
         super().__init__(lang=lang, **kwargs)
 
     @t.validate("columns")
@@ -184,6 +224,12 @@ class RowTable(_Component):
     def _check_level(self, proposal):
         if not 2 <= proposal["value"] <= 6:
             raise t.TraitError("heading_level is 2–6")
+        return proposal["value"]
+
+    @t.validate("arrangement")
+    def _check_arrangement(self, proposal):
+        if proposal["value"] not in LAYOUTS:
+            raise t.TraitError(f"layout is one of {', '.join(LAYOUTS)}, not {proposal['value']!r}")
         return proposal["value"]
 
 

@@ -7,6 +7,7 @@ native HTML (fieldset/legend radios, labels, details, a live status region) inst
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import anywidget
@@ -15,6 +16,7 @@ import traitlets as t
 HERE = Path(__file__).parent
 COMPONENTS = HERE / "components"
 CSS = (HERE / "jamkit.css").read_text(encoding="utf-8")  # the shared stylesheet, carried by Shell
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, LF, CR
 
 
 @functools.cache
@@ -206,3 +208,42 @@ class JoinCode(_Component):
     message_kind = t.Unicode("").tag(sync=True)
     busy = t.Bool(False).tag(sync=True)
 # -- end of helper B's block ----------------------------------------------------------------
+
+
+class CopyButton(_Component):
+    r"""A button that copies ``text`` to the clipboard, and says in a live region beside it
+    whether that worked (``strings``: ``label``, ``done``, ``failed``; ``label`` is the
+    button's text, by default the language's).
+
+    The browser tries the Clipboard API first; where there is none (plain http on a LAN
+    address is no secure context) or it refuses, it copies from a hidden textarea and gives
+    the focus back to the button. Either way it tells the kernel, so the app can know::
+
+        button.on_msg(lambda widget, msg, buffers: print(msg))  # {"event": "copied", "ok": True}
+
+    ``text`` is kept as plain text: control characters other than tab and line breaks are
+    dropped.
+
+    >>> button = CopyButton(lang="en", text="Mål\x00 1\n")
+    >>> button.label, button.text
+    ('Copy the text', 'Mål 1\n')
+    >>> CopyButton().strings["done"]
+    'Texten är kopierad.'
+    """
+
+    _esm = esm("copy")
+    _css = css("copy")
+    text = t.Unicode("").tag(sync=True)
+    label = t.Unicode("").tag(sync=True)
+
+    def __init__(self, lang: str = "sv", **kwargs):
+        from kit.ui.editors import copy_strings  # editors imports this module
+
+        kwargs.setdefault("strings", copy_strings(lang))
+        kwargs.setdefault("label", kwargs["strings"].get("label", ""))
+        super().__init__(**kwargs)
+
+    @t.validate("text")
+    def _plain_text(self, proposal):
+        return _CONTROL.sub("", proposal["value"])
+

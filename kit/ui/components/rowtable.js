@@ -1,9 +1,11 @@
 // ---------------------------------------------------------------- row table (editable rows)
 // A table of rows a group edits: one labelled control per cell, add, delete with undo, move
 // up and down. Wide: a real <table> (one <tbody> per row, so a row's error summary travels
-// with it); narrow (container under 40rem, rowtable.css): every row is a card with its own
-// heading and visible labels. Updated in place: a row's nodes live as long as its id, the
-// focused field's value is never overwritten, only what changed is added or removed.
+// with it); narrow (container under 40rem, rowtable.css), or always with layout "cards"
+// (the trait `arrangement`; ipywidgets keeps `layout` for the widget's box): every row is a
+// card with its own heading and visible labels. Updated in place: a row's nodes live as long
+// as its id, the focused field's value is never overwritten, only what changed is added or
+// removed.
 
 function rtBlank(col) {
   if (col.type === "checks") return [];
@@ -419,8 +421,10 @@ function render({ model, el }) {
   for (const name of events) model.on(name, sync);
   model.on("change:errors", applyErrors);
   // Cards when the table's own width is too small for its columns: 40rem, or 64rem for a
-  // table of six columns or more (a narrow column on a wide screen gets cards too).
+  // table of six columns or more (a narrow column on a wide screen gets cards too); always
+  // with layout "cards" (set before the width is known, so a hidden table is ready too).
   const fit = () => {
+    if (model.get("arrangement") === "cards") { root.classList.add("jk-rt-cards"); return; }
     const width = root.getBoundingClientRect().width;
     if (!width) return; // not shown yet
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -430,11 +434,13 @@ function render({ model, el }) {
   const observer = typeof ResizeObserver === "function" ? new ResizeObserver(fit) : null;
   if (observer) observer.observe(root);
   model.on("change:columns", fit);
+  model.on("change:arrangement", fit);
   fit();
   return () => {
     for (const name of events) model.off(name, sync);
     model.off("change:errors", applyErrors);
     model.off("change:columns", fit);
+    model.off("change:arrangement", fit);
     if (observer) observer.disconnect();
     root.remove();
   };
