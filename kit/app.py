@@ -126,6 +126,11 @@ def statistics(**overrides):
     return module("statistik", **overrides)
 
 
+def analysis(**overrides):
+    """The Könskonsekvensanalys page (the guided gender-impact analysis) in a notebook."""
+    return module("konskonsekvensanalys", **overrides)
+
+
 def facilitator(**overrides):
     """The facilitator's app on its own (its notebook)."""
     return module("facilitator", **overrides)
