@@ -38,7 +38,8 @@ class App(GroupApp):
     record = records.MODULE
     title_key = "analysis.title"
     can_upload = False
-    texts = GroupApp.texts | {"files_help": "analysis.app.files_help"}
+    texts = GroupApp.texts | {"files_help": "analysis.app.files_help", "who": "analysis.app.who",
+                              "who_help": "analysis.app.who_help"}
 
     def __init__(self, params: dict | None = None, *, store=None, on_back=None, on_query=None):
         params = params or {}
@@ -56,23 +57,24 @@ class App(GroupApp):
 
     # -- the page ----------------------------------------------------------------------
     def header(self) -> list:
-        return [html(f"<h1>{H.e(self.AT('title'))}</h1><p class=\"jk-lead\">{H.e(self.AT('intro'))}</p>"
+        return [html(f"<h1>{H.e(self.AT('title')).replace('konsekvens', '<wbr>konsekvens<wbr>')}</h1><p class=\"jk-lead\">{H.e(self.AT('intro'))}</p>"
                      f"<p class=\"jk-source\">{H.e(self.AT('source_note'))}</p>")]
 
     def body(self) -> list:
         strings = rowtable_strings(self.lang)
         self.source = Ask()
         self.on(self.source, "answer", lambda msg, _b: self.source_answer(msg.get("value")))
-        self.steps = StepSequence(steps=[{"key": k, "title": self.AT(f"steps.{k}")} for k in r.STEPS],
+        self.steps = StepSequence(steps=[{"key": k, "title": _breakable(self.AT(f"steps.{k}"))} for k in r.STEPS],
                                   current=self.step, strings=steps_strings(self.lang))
         self.steps.observe(lambda ch: self.act(self.go, ch["new"]), names="current")
         # step 1
         self.which = ChoiceGroup(label=self.AT("app.which"), options=[["0", "–"]], value="0")
         self.which.observe(lambda ch: self.act(self._choose_indicator, ch["new"]), names="value")
         self.numbers = html("")
-        self.questions = RowTable(columns=self._question_columns(), rows=[], title_field="title", lang=self.lang,
+        self.numbers.add_class("jk-an-numbers-wrap")
+        self.questions = RowTable(columns=self._question_columns(), rows=[], title_field="heading", lang=self.lang,
                                   can_add=False, can_delete=False, can_reorder=False, layout="cards",
-                                  caption=self.AT("app.questions_caption"), strings=strings)
+                                  strings=strings)
         self.questions.observe(lambda ch: self.act(self._questions_edited, ch["new"]), names="rows")
         # step 2
         self.national = RowTable(columns=self._goal_columns(national=True), rows=[], title_field="goal",
@@ -80,13 +82,13 @@ class App(GroupApp):
                                  caption=self.AT("app.national_caption"), strings=strings)
         self.national.observe(lambda ch: self.act(self._national_edited, ch["new"]), names="rows")
         self.own = RowTable(columns=self._goal_columns(national=False), rows=[], title_field="goal",
-                            lang=self.lang, caption=self.AT("app.own_caption"), strings=strings)
+                            lang=self.lang, caption=self.AT("app.own_caption"),
+                            strings=strings | {"add": self.AT("app.add_goal")})
         self.own.observe(lambda ch: self.act(self._own_edited, ch["new"]), names="rows")
         # step 3
         self.feed = html("")
-        self.fourr = RowTable(columns=self._fourr_columns(), rows=[], title_field="activity", lang=self.lang,
-                              can_add=False, can_delete=False, can_reorder=False, layout="cards",
-                              caption=self.AT("app.fourr_caption"), strings=strings)
+        self.fourr = RowTable(columns=self._fourr_columns(), rows=[], title_field="heading", lang=self.lang,
+                              can_add=False, can_delete=False, can_reorder=False, layout="cards", strings=strings)
         self.fourr.observe(lambda ch: self.act(self._fourr_edited, ch["new"]), names="rows")
         self.fourr_view = html("")
         # step 4
@@ -98,8 +100,8 @@ class App(GroupApp):
         self.own_paper = RowTable(columns=[
             {"name": "title", "label": self.AT("app.paper_title"), "type": "text", "maxlength": 300},
             {"name": "text", "label": self.AT("app.paper_text"), "type": "textarea", "help": self.AT("app.paper_help"),
-             "maxlength": r.PAPER_LIMIT}], rows=[], title_field="", lang=self.lang, can_add=False,
-            can_delete=False, can_reorder=False, layout="cards", caption=self.AT("app.paper_own"), strings=strings)
+             "maxlength": r.PAPER_LIMIT}], rows=[], title_field="heading", lang=self.lang, can_add=False,
+            can_delete=False, can_reorder=False, layout="cards", strings=strings)
         self.own_paper.observe(lambda ch: self.act(self._own_paper_edited, ch["new"]), names="rows")
         self.statements = []
         for i, key in enumerate(r.STATEMENTS, start=1):
@@ -109,18 +111,17 @@ class App(GroupApp):
             self.statements.append(choice)
         self.reason = RowTable(columns=[{"name": "reason", "label": self.AT("app.reason"), "type": "textarea",
                                          "help": self.AT("app.reason_help"), "maxlength": r.ANSWER_LIMIT}],
-                               rows=[], title_field="", lang=self.lang, can_add=False, can_delete=False,
-                               can_reorder=False, layout="cards", caption=self.AT("app.reason"), strings=strings)
+                               rows=[], title_field="heading", lang=self.lang, can_add=False, can_delete=False,
+                               can_reorder=False, layout="cards", strings=strings)
         self.reason.observe(lambda ch: self.act(self._reason_edited, ch["new"]), names="rows")
         self.verdict = html("")
         self.note_copy = CopyButton(lang=self.lang, label=self.AT("app.copy_note"))
         self.section_intro = html("")
-        self.section_table = RowTable(columns=[{"name": "text", "label": self.AT("section.heading"),
+        self.section_table = RowTable(columns=[{"name": "text", "label": self.AT("app.section_label"),
                                                 "type": "textarea", "help": self.AT("app.section_help"),
                                                 "maxlength": r.SECTION_LIMIT}],
-                                      rows=[], title_field="", lang=self.lang, can_add=False, can_delete=False,
-                                      can_reorder=False, layout="cards", caption=self.AT("section.heading"),
-                                      strings=strings)
+                                      rows=[], title_field="heading", lang=self.lang, can_add=False,
+                                      can_delete=False, can_reorder=False, layout="cards", strings=strings)
         self.section_table.observe(lambda ch: self.act(self._section_edited, ch["new"]), names="rows")
         self.section_copy = CopyButton(lang=self.lang)
         self.regenerate = Ask()
@@ -133,7 +134,7 @@ class App(GroupApp):
 
     # -- columns -----------------------------------------------------------------------
     def _question_columns(self) -> list[dict]:
-        cols = [{"name": "title", "label": self.AT("app.indicator"), "type": "static"}]
+        cols = []
         for q in r.QUESTIONS:
             col = {"name": q, "label": self.AT(f"questions.{q}.label"), "help": self.AT(f"questions.{q}.help")}
             if q in r.CHOICES:
@@ -220,7 +221,8 @@ class App(GroupApp):
         self.which.value = str(self.current)
         self.numbers.value = self._numbers_html(row)
         self.questions.columns = self._question_columns_for(row)
-        self.questions.rows = [{"id": row["id"], "title": self._title(row), **{q: row[q] for q in r.QUESTIONS}}]
+        self.questions.rows = [{"id": row["id"], "heading": self.AT("app.questions_heading", title=self._title(row)),
+                                **{q: row[q] for q in r.QUESTIONS}}]
         pair = w.Box([self.numbers, self.questions])
         pair.add_class("jk-an-pair")
         self.content.children = [html(f"<p>{H.e(self.AT('app.impact_help'))}</p>"),
@@ -275,7 +277,8 @@ class App(GroupApp):
 
     def _draw_fourr(self) -> None:
         f = self.a["fourr"]
-        self.fourr.rows = [{"id": "fourr", **{k: f[k] for k in ("activity", *r.FOUR_R)}}]
+        self.fourr.rows = [{"id": "fourr", "heading": self.AT("app.fourr_caption"),
+                            **{k: f[k] for k in ("activity", *r.FOUR_R)}}]
         feed = r.statistics_feed(self.view(), self.lang)
         items = "".join(f"<li>{H.e(x)}</li>" for x in feed["resources"])
         self.feed.value = (f'<div class="jk-an-feed"><h3>{H.e(self.AT("app.feed_heading"))}</h3>'
@@ -299,13 +302,16 @@ class App(GroupApp):
         self.paper_choice.value = a["paper"]["kind"]
         parts = [html(f"<p>{H.e(self.AT('app.decision_help'))}</p>"), self.paper_choice]
         if a["paper"]["kind"] == "own":
-            self.own_paper.rows = [{"id": "paper", "title": a["paper"]["title"], "text": a["paper"]["text"]}]
+            self.own_paper.rows = [{"id": "paper", "heading": self.AT("app.paper_own"), "title": a["paper"]["title"],
+                                    "text": a["paper"]["text"]}]
             parts.append(self.own_paper)
         else:
             parts.append(self.paper_view)
             scenario = sources.case(self.lang).get("scenario") or ""
-            self.paper_view.value = (f'<p class="jk-note"><strong>{H.e(self.AT("app.scenario"))}:</strong> '
-                                     f"{H.e(scenario)}</p>" if scenario else "") + self._paper_html(None, before=None)
+            self.paper_view.value = ((f'<p class="jk-note"><strong>{H.e(self.AT("app.scenario"))}:</strong> '
+                                      f"{H.e(scenario)}</p>" if scenario else "")
+                                     + f'<details class="jk-disclosure-html"><summary>{H.e(self.AT("app.read_paper"))}'
+                                     f"</summary>{self._paper_html(None, before=None)}</details>")
         route = r.route(a["checklist"])
         checks = [html(f'<h3 id="jk-an-checklist">{H.e(self.AT("app.checklist_heading"))}</h3>'
                        f"<p>{H.e(self.AT('app.checklist_help'))}</p>")]
@@ -316,16 +322,17 @@ class App(GroupApp):
         status = route["status"]
         note = (r.remiss_note(a["checklist"], self._paper_title(), self.lang) if route["missing"] else
                 r.not_applicable_note(a["checklist"], self.lang))
+        said = _paragraph(note) if note else H.e(self.AT(f"app.checklist.status.{status}"))
+        more = (f"<p>{H.e(self.AT('app.checklist.status.open'))}</p>" if status == "open" and note else "")
         self.verdict.value = (f'<div class="jk-an-verdict jk-an-{status}" role="status">'
-                              f"<p><strong>{H.e(self.AT('app.verdict'))}:</strong> "
-                              f"{H.e(self.AT(f'app.checklist.status.{status}'))}</p>"
-                              + (f'<p class="jk-an-note">{_paragraph(note)}</p>' if note else "") + "</div>")
+                              f"<p><strong>{H.e(self.AT('app.verdict'))}:</strong> {said}</p>{more}</div>")
         self.note_copy.text = note
         checks.append(self.verdict)
         if note:
             checks.append(self.note_copy)
         if status == "not_applicable":
-            self.reason.rows = [{"id": "reason", "reason": a["checklist"]["reason"]}]
+            self.reason.rows = [{"id": "reason", "heading": self.AT("app.reason_heading"),
+                                 "reason": a["checklist"]["reason"]}]
             checks.append(self.reason)
         parts += checks
         if status != "not_applicable":
@@ -334,10 +341,9 @@ class App(GroupApp):
 
     def _section_parts(self) -> list:
         text = self.section_now()
-        self.section_table.rows = [{"id": "section", "text": text}]
+        self.section_table.rows = [{"id": "section", "heading": self.AT("section.heading"), "text": text}]
         self.section_copy.text = text
-        self.section_intro.value = (f'<h3 id="jk-an-section">{H.e(self.AT("section.heading"))}</h3>'
-                                    f"<p>{H.e(self.AT('app.section_intro'))}</p>"
+        self.section_intro.value = (f"<p>{H.e(self.AT('app.section_intro'))}</p>"
                                     + (f'<p class="jk-note">{H.e(self.AT("app.section_edited"))}</p>'
                                        if self.a["section"]["edited"] else ""))
         self._regenerate_buttons()
@@ -642,6 +648,23 @@ def _step(value) -> int:
         return max(0, min(int(value) - 1, len(r.STEPS) - 1))
     except (TypeError, ValueError):
         return 0
+
+
+#: Where a long Swedish compound may break on a phone (a soft hyphen there, shown only at a break).
+_JOINTS = {"Könskonsekvensanalys": "Köns\u00adkonsekvens\u00adanalys",
+           "Jämställdhetsanalys": "Jämställdhets\u00adanalys"}
+
+
+def _breakable(text: str) -> str:
+    """A heading whose long compounds may break at their joints (on a 320 px phone a word
+    like Könskonsekvensanalys is wider than the screen).
+
+    >>> _breakable("Könskonsekvensanalys") == "Köns\u00adkonsekvens\u00adanalys"
+    True
+    """
+    for word, joints in _JOINTS.items():
+        text = text.replace(word, joints)
+    return text
 
 
 def _n(key: str, items) -> str:
