@@ -266,6 +266,9 @@ class StepSequence(_Component):
     current = t.Int(0).tag(sync=True)
     done = t.List(t.Unicode()).tag(sync=True)
     heading_level = t.Int(2).tag(sync=True)
+    #: Incremented by the app to move the focus to the step's heading (e.g. after a "Nästa"
+    #: button of its own at the end of a long step).
+    focus = t.Int(0).tag(sync=True)
 
     def __init__(self, lang: str = "sv", **kwargs):
         kwargs.setdefault("strings", steps_strings(lang))

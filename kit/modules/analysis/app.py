@@ -25,7 +25,7 @@ from kit.ui.base import JSON, download, html, section, slug
 from kit.ui.editors import ChoiceGroup, RowTable, StepSequence, rowtable_strings, steps_strings
 from kit.ui.group import GroupApp
 from kit.ui.strings import Say
-from kit.ui.widgets import Ask, CopyButton, Files
+from kit.ui.widgets import Ask, CopyButton, Files, Form
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -49,8 +49,14 @@ class App(GroupApp):
         self.current = 0  # the indicator shown in step 1
         self.stat = None  # the group's statistics record at the place
         self._confirm_sync = False
+        self._drawing = False  # the page writes its widgets: what they report back is no edit
         super().__init__(params, store=store, on_back=on_back, on_query=on_query)
         self.widget.add_class("jk-wide")
+
+    def edit(self, fn, *args) -> None:
+        """An edit in the browser (a widget's value changed) — not the page's own redraw."""
+        if not self._drawing:
+            self.act(fn, *args)
 
     def AT(self, key: str, **values) -> str:
         return self.T(f"analysis.{key}", **values)
@@ -66,54 +72,54 @@ class App(GroupApp):
         self.on(self.source, "answer", lambda msg, _b: self.source_answer(msg.get("value")))
         self.steps = StepSequence(steps=[{"key": k, "title": _breakable(self.AT(f"steps.{k}"))} for k in r.STEPS],
                                   current=self.step, strings=steps_strings(self.lang))
-        self.steps.observe(lambda ch: self.act(self.go, ch["new"]), names="current")
+        self.steps.observe(lambda ch: self._drawing or self.act(self.go, ch["new"]), names="current")
         # step 1
         self.which = ChoiceGroup(label=self.AT("app.which"), options=[["0", "–"]], value="0")
-        self.which.observe(lambda ch: self.act(self._choose_indicator, ch["new"]), names="value")
+        self.which.observe(lambda ch: self.edit(self._choose_indicator, ch["new"]), names="value")
         self.numbers = html("")
         self.numbers.add_class("jk-an-numbers-wrap")
         self.questions = RowTable(columns=self._question_columns(), rows=[], title_field="heading", lang=self.lang,
                                   can_add=False, can_delete=False, can_reorder=False, layout="cards",
                                   strings=strings)
-        self.questions.observe(lambda ch: self.act(self._questions_edited, ch["new"]), names="rows")
+        self.questions.observe(lambda ch: self.edit(self._questions_edited, ch["new"]), names="rows")
         # step 2
         self.national = RowTable(columns=self._goal_columns(national=True), rows=[], title_field="goal",
                                  lang=self.lang, can_add=False, can_delete=False, can_reorder=False,
                                  caption=self.AT("app.national_caption"), strings=strings)
-        self.national.observe(lambda ch: self.act(self._national_edited, ch["new"]), names="rows")
+        self.national.observe(lambda ch: self.edit(self._national_edited, ch["new"]), names="rows")
         self.own = RowTable(columns=self._goal_columns(national=False), rows=[], title_field="goal",
-                            lang=self.lang, caption=self.AT("app.own_caption"),
+                            lang=self.lang, caption=self.AT("app.own_caption"), layout="cards",
                             strings=strings | {"add": self.AT("app.add_goal")})
-        self.own.observe(lambda ch: self.act(self._own_edited, ch["new"]), names="rows")
+        self.own.observe(lambda ch: self.edit(self._own_edited, ch["new"]), names="rows")
         # step 3
         self.feed = html("")
         self.fourr = RowTable(columns=self._fourr_columns(), rows=[], title_field="heading", lang=self.lang,
                               can_add=False, can_delete=False, can_reorder=False, layout="cards", strings=strings)
-        self.fourr.observe(lambda ch: self.act(self._fourr_edited, ch["new"]), names="rows")
+        self.fourr.observe(lambda ch: self.edit(self._fourr_edited, ch["new"]), names="rows")
         self.fourr_view = html("")
         # step 4
         self.paper_choice = ChoiceGroup(label=self.AT("app.paper_choice"), value="sample",
                                         options=[["sample", self.AT("app.paper_sample")],
                                                  ["own", self.AT("app.paper_own")]])
-        self.paper_choice.observe(lambda ch: self.act(self._paper_kind, ch["new"]), names="value")
+        self.paper_choice.observe(lambda ch: self.edit(self._paper_kind, ch["new"]), names="value")
         self.paper_view = html("")
         self.own_paper = RowTable(columns=[
             {"name": "title", "label": self.AT("app.paper_title"), "type": "text", "maxlength": 300},
             {"name": "text", "label": self.AT("app.paper_text"), "type": "textarea", "help": self.AT("app.paper_help"),
              "maxlength": r.PAPER_LIMIT}], rows=[], title_field="heading", lang=self.lang, can_add=False,
             can_delete=False, can_reorder=False, layout="cards", strings=strings)
-        self.own_paper.observe(lambda ch: self.act(self._own_paper_edited, ch["new"]), names="rows")
+        self.own_paper.observe(lambda ch: self.edit(self._own_paper_edited, ch["new"]), names="rows")
         self.statements = []
         for i, key in enumerate(r.STATEMENTS, start=1):
             choice = ChoiceGroup(label=f"{i}. {self.AT(f'checklist.statements.{key}')}",
                                  options=[["yes", self.AT("choices.answer.yes")], ["no", self.AT("choices.answer.no")]])
-            choice.observe(lambda ch, i=i: self.act(self._answer, i, ch["new"]), names="value")
+            choice.observe(lambda ch, i=i: self.edit(self._answer, i, ch["new"]), names="value")
             self.statements.append(choice)
         self.reason = RowTable(columns=[{"name": "reason", "label": self.AT("app.reason"), "type": "textarea",
                                          "help": self.AT("app.reason_help"), "maxlength": r.ANSWER_LIMIT}],
                                rows=[], title_field="heading", lang=self.lang, can_add=False, can_delete=False,
                                can_reorder=False, layout="cards", strings=strings)
-        self.reason.observe(lambda ch: self.act(self._reason_edited, ch["new"]), names="rows")
+        self.reason.observe(lambda ch: self.edit(self._reason_edited, ch["new"]), names="rows")
         self.verdict = html("")
         self.note_copy = CopyButton(lang=self.lang, label=self.AT("app.copy_note"))
         self.section_intro = html("")
@@ -122,12 +128,15 @@ class App(GroupApp):
                                                 "maxlength": r.SECTION_LIMIT}],
                                       rows=[], title_field="heading", lang=self.lang, can_add=False,
                                       can_delete=False, can_reorder=False, layout="cards", strings=strings)
-        self.section_table.observe(lambda ch: self.act(self._section_edited, ch["new"]), names="rows")
+        self.section_table.add_class("jk-an-section")
+        self.section_table.observe(lambda ch: self.edit(self._section_edited, ch["new"]), names="rows")
         self.section_copy = CopyButton(lang=self.lang)
         self.regenerate = Ask()
         self.on(self.regenerate, "answer", lambda msg, _b: self.regenerate_section(msg.get("value")))
         self.section_files = Files(can_upload=False, strings={"upload": ""})
         self.compare = html("")
+        self.bottom = Form(fields=[], submit_label="")
+        self.on(self.bottom, "submit", lambda _m, _b: self.next_step())
         self.content = w.VBox()
         self.content.add_class("jk-steps-content")
         return [section([self.source]), section([self.steps, self.content], "jk-section jk-analysis")]
@@ -202,13 +211,31 @@ class App(GroupApp):
         self._redraw()
         self.update_url()
 
+    def next_step(self) -> None:
+        """The button at the end of a step: on to the next, the focus on its heading."""
+        if self.step < len(r.STEPS) - 1:
+            self.go(self.step + 1)
+            self.steps.focus += 1
+
+    def _draw_bottom(self) -> None:
+        """A long step ends with a way on (the step list and its buttons are at the top)."""
+        if self.step < len(r.STEPS) - 1:
+            nxt = r.STEPS[self.step + 1]
+            self.bottom.submit_label = self.AT("app.next_step", title=self.AT(f"steps.{nxt}"))
+            self.content.children = [*[c for c in self.content.children if c is not self.bottom], self.bottom]
+
     def place(self) -> dict:
         return super().place() | ({"step": str(self.step + 1)} if self.step else {})
 
     def _redraw(self) -> None:
         name = r.STEPS[self.step]
-        self.steps.done = [k for k in r.progress(self.a) if k != name]
-        getattr(self, f"_draw_{name}")()
+        was, self._drawing = self._drawing, True
+        try:
+            self.steps.done = [k for k in r.progress(self.a) if k != name]
+            getattr(self, f"_draw_{name}")()
+            self._draw_bottom()
+        finally:
+            self._drawing = was
 
     def _draw_impact(self) -> None:
         rows = self.a["indicators"]
@@ -225,8 +252,15 @@ class App(GroupApp):
                                 **{q: row[q] for q in r.QUESTIONS}}]
         pair = w.Box([self.numbers, self.questions])
         pair.add_class("jk-an-pair")
-        self.content.children = [html(f"<p>{H.e(self.AT('app.impact_help'))}</p>"),
+        case = sources.case(self.lang)
+        scenario = (f'<p class="jk-note"><strong>{H.e(self.AT("app.scenario"))}:</strong> {H.e(case["scenario"])}</p>'
+                    if self._is_case() and case.get("scenario") else "")
+        self.content.children = [html(f"{scenario}<p>{H.e(self.AT('app.impact_help'))}</p>"),
                                  *([self.which] if len(rows) > 1 else []), pair]
+
+    def _is_case(self) -> bool:
+        """Whether the analysis is of the worked case's indicators."""
+        return [r.pick_key(x) for x in self.a["indicators"]] == [r.pick_key(p) for p in sources.case_picks(self.lang)]
 
     def _question_columns_for(self, row: dict) -> list[dict]:
         """The questions, with this indicator's numbers in the help of the first two."""
@@ -320,6 +354,21 @@ class App(GroupApp):
             if i in route["asked"]:
                 checks.append(choice)
         status = route["status"]
+        if status == "not_applicable":
+            self.reason.rows = [{"id": "reason", "heading": self.AT("app.reason_heading"),
+                                 "reason": a["checklist"]["reason"]}]
+            checks.append(self.reason)
+        self._draw_verdict()
+        checks += [self.verdict, self.note_copy]
+        parts += checks
+        if status != "not_applicable":
+            parts += self._section_parts()
+        self.content.children = parts
+
+    def _draw_verdict(self) -> None:
+        """The checklist's verdict in words (the återremiss note, or why it does not apply)."""
+        a, route = self.a, r.route(self.a["checklist"])
+        status = route["status"]
         note = (r.remiss_note(a["checklist"], self._paper_title(), self.lang) if route["missing"] else
                 r.not_applicable_note(a["checklist"], self.lang))
         said = _paragraph(note) if note else H.e(self.AT(f"app.checklist.status.{status}"))
@@ -327,17 +376,7 @@ class App(GroupApp):
         self.verdict.value = (f'<div class="jk-an-verdict jk-an-{status}" role="status">'
                               f"<p><strong>{H.e(self.AT('app.verdict'))}:</strong> {said}</p>{more}</div>")
         self.note_copy.text = note
-        checks.append(self.verdict)
-        if note:
-            checks.append(self.note_copy)
-        if status == "not_applicable":
-            self.reason.rows = [{"id": "reason", "heading": self.AT("app.reason_heading"),
-                                 "reason": a["checklist"]["reason"]}]
-            checks.append(self.reason)
-        parts += checks
-        if status != "not_applicable":
-            parts += self._section_parts()
-        self.content.children = parts
+        self.note_copy.layout.display = "" if note else "none"
 
     def _section_parts(self) -> list:
         text = self.section_now()
@@ -426,7 +465,7 @@ class App(GroupApp):
             return
         if index != self.current and 0 <= index < len(self.a["indicators"]):
             self.current = index
-            self._draw_impact()
+            self._redraw()
 
     def _questions_edited(self, rows) -> None:
         for given in rows:
@@ -484,8 +523,7 @@ class App(GroupApp):
 
     def _reason_edited(self, rows) -> None:
         self.a["checklist"]["reason"] = str((rows[0] if rows else {}).get("reason") or "")
-        note = r.not_applicable_note(self.a["checklist"], self.lang)
-        self.note_copy.text = note
+        self._draw_verdict()
         self._touched()
 
     def _section_edited(self, rows) -> None:
@@ -595,7 +633,11 @@ class App(GroupApp):
         self.a = r.clean_payload(payload) if payload else r.blank()
         self.current = 0
         if getattr(self, "steps", None) is not None:
-            self.steps.current = self.step
+            was, self._drawing = self._drawing, True
+            try:
+                self.steps.current = self.step
+            finally:
+                self._drawing = was
             self._draw_source()
             self._redraw()
 
@@ -631,10 +673,6 @@ class App(GroupApp):
         stem = f"konsekvensanalys-{slug(self.ctx['workshop'])}-{slug(self.ctx['organisation'])}"
         out = [download(self.AT("app.download_json"), f"{stem}.json",
                         files.to_json(a, self.ctx["workshop"], self.ctx["organisation"], self.ctx["occasion"]), JSON)]
-        view = {**a, "indicators": [sources.in_language(row, self.lang) for row in a["indicators"]]}
-        text = records.section_now(view, self.lang)
-        if r.route(a["checklist"])["status"] != "not_applicable" and (a["indicators"] or a["section"]["edited"]):
-            out += self._section_downloads(text)
         return out
 
 

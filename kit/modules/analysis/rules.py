@@ -371,15 +371,54 @@ def chosen_goals(payload: dict) -> list[dict]:
             if g.get("indicators") or g.get("met") or str(g.get("why") or "").strip()]
 
 
+#: Units of a share: its values in per cent, a difference between two in percentage points.
+SHARE_UNITS = ("andel (%)", "share (%)", "%", "procent", "per cent", "percent")
+
+
+def units(unit: str, lang: str = "sv") -> tuple[str, str]:
+    """The unit of an indicator's values and of the difference between women and men: the same,
+    except for a share, whose difference is in percentage points.
+
+    >>> units("dagar"), units("andel (%)"), units("share (%)", "en")
+    (('dagar', 'dagar'), ('%', 'procentenheter'), ('%', 'percentage points'))
+    """
+    unit = str(unit or "").strip()
+    if unit.lower() in SHARE_UNITS:
+        return "%", _t("words.points", lang)
+    return unit, unit
+
+
 def facts(row: dict, lang: str = "sv") -> str:
-    """An indicator's numbers in a sentence, from its pick (the statistics step's words).
+    """An indicator's numbers in a sentence, from its pick: the last year's women and men, the
+    difference and the ratio, and the trend since the first year.
 
     >>> print(facts({"period": "2024", "first": "2019", "women": 59.4, "men": 50.0, "diff": 9.4,
     ...              "ratio": 1.188, "trend": "closing", "unit": "dagar"}))
     2024: kvinnor 59,4 dagar, män 50,0 dagar – skillnaden är +9,4 dagar (kvinnor minus män) och kvoten 1,19 (1 betyder lika). 2019–2024: skillnaden minskar.
+    >>> print(facts({"period": "2024", "first": "2019", "women": 71.0, "men": 83.2, "diff": -12.2,
+    ...              "ratio": 0.853, "trend": "stable", "unit": "andel (%)"}))
+    2024: kvinnor 71,0 %, män 83,2 % – skillnaden är −12,2 procentenheter (kvinnor minus män) och kvoten 0,85 (1 betyder lika). 2019–2024: skillnaden är ungefär densamma.
     """
-    return stat.describe({k: row.get(k) for k in ("period", "first", "women", "men", "diff", "ratio", "trend")},
-                         lang, row.get("unit") or "")
+    value_unit, diff_unit = units(row.get("unit") or "", lang)
+
+    def shown(value, unit, signed=False):
+        text = stat.fmt(value, lang, signed=signed)
+        return text + (f" {unit}" if unit and text != "–" else "")
+
+    period = row.get("period") or "–"
+    women, men, diff = row.get("women"), row.get("men"), row.get("diff")
+    if diff is None or (isinstance(diff, float) and math.isnan(diff)):
+        head = content.text("statistics.describe.no_gap", lang, period=period, women=shown(women, value_unit),
+                            men=shown(men, value_unit))
+    else:
+        head = content.text("statistics.describe.gap", lang, period=period, women=shown(women, value_unit),
+                            men=shown(men, value_unit), diff=shown(diff, diff_unit, signed=True),
+                            ratio=stat.fmt(row.get("ratio"), lang, decimals=2))
+    trend = row.get("trend") if row.get("trend") in stat.TRENDS else "unknown"
+    if trend == "unknown" or row.get("first") in (None, "", period):
+        return f"{head} {content.text('statistics.describe.few_years', lang)}"
+    return f"{head} " + content.text("statistics.describe.since", lang, first=row["first"], last=period,
+                                     trend=stat.trend_words(trend, lang))
 
 
 def suppression_words(row: dict, lang: str = "sv", min_n: int = stat.MIN_N) -> str:

@@ -84,12 +84,15 @@ function render({ model, el }) {
     sync();
     if (clicked) { clicked = false; heading.focus(); }
   };
+  const onFocus = () => { heading.focus(); heading.scrollIntoView({ block: "start" }); };
   sync();
   model.on("change:current", onCurrent);
+  model.on("change:focus", onFocus);
   const others = ["change:steps", "change:done", "change:strings"];
   for (const name of others) model.on(name, sync);
   return () => {
     model.off("change:current", onCurrent);
+    model.off("change:focus", onFocus);
     for (const name of others) model.off(name, sync);
     root.remove();
   };
