@@ -13,6 +13,12 @@ row of answers to the könskonsekvensanalys' questions (after Vaxholm's, seed ``
     >>> row["difference"], row["conclusion"], row["women"]
     ('', '', 59.4)
 
+A value the statistics step marked suppressed is never carried, even if a pick holds one::
+
+    >>> row = indicator_from_pick(pick, suppressed=["2024:M"])
+    >>> row["men"], row["diff"], row["women"]
+    (None, None, 59.4)
+
 The analysis is then related to goals (the organisation's own and the six national
 gender-equality goals), looked at with the 4R, and a decision paper is checked against the
 checklist before the section "Konsekvenser för kvinnor och män, flickor och pojkar" is written
@@ -97,6 +103,12 @@ def indicator_from_pick(pick: dict, suppressed=()) -> dict:
         row[f] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
             and math.isfinite(value) else None
     row["suppressed"] = sorted({str(s) for s in suppressed})
+    hidden = {s.partition(":")[2] for s in row["suppressed"] if s.partition(":")[0] == row["period"]}
+    for sex, field in (("K", "women"), ("M", "men"), ("T", "total")):
+        if sex in hidden:  # a value marked suppressed is never carried, whatever the pick held
+            row[field] = None
+    if hidden & {"K", "M"}:
+        row["diff"] = row["ratio"] = None
     row.update({q: "" for q in QUESTIONS})
     return row
 
