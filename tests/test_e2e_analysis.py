@@ -179,6 +179,8 @@ def test_analysis_from_the_worked_case_to_the_decision_paper(browser, voila_serv
         # copied by keyboard: the clipboard holds exactly the section
         copy = page.get_by_role("button", name="Kopiera texten", exact=True)
         copy.focus()
+        expect(page.locator(".jk-savebar .jk-status")).not_to_have_text("", timeout=TIMEOUT)
+        page.wait_for_timeout(1500)  # the kernel's last redraw of the step is in before the copy
         page.keyboard.press("Enter")
         expect(page.locator(".jk-copy-status").filter(has_text="Texten är kopierad.")).to_be_visible(
             timeout=TIMEOUT)
@@ -257,7 +259,7 @@ def test_every_step_reads_at_320_px(browser, voila_server):
         page.screenshot(path=str(ARTIFACTS / "analysis-4-decision-320-end.png"))  # the screen, not the page
         under = page.evaluate("""() => { const bar = document.querySelector('.jk-savebar').getBoundingClientRect();
           const seen = [...document.querySelectorAll('.jk-app a, .jk-app button, .jk-app p, .jk-app li, .jk-app h2, .jk-app h3')]
-            .filter(e => !e.closest('.jk-savebar') && e.offsetParent !== null && e.textContent.trim())
+            .filter(e => !e.closest('.jk-savebar') && e.checkVisibility() && e.textContent.trim())
             .map(e => [e.getBoundingClientRect().bottom, e.tagName + ' ' + e.textContent.trim().slice(0, 40)]);
           seen.sort((a, b) => b[0] - a[0]);
           return {bar: bar.top, last: seen[0]}; }""")

@@ -435,9 +435,14 @@ class App(GroupApp):
     def _compare_html(self, text: str) -> str:
         if self.a["paper"]["kind"] == "own" and not self.a["paper"]["text"].strip():
             return ""
+        before, after = self._paper_html(None, True), self._paper_html(text, False)
+        # side by side where there is room; on a phone the paper with the section, the one
+        # without it folded (two whole papers one after the other are too long to compare)
         return (f'<h3 id="jk-an-compare">{H.e(self.AT("app.compare_heading"))}</h3>'
                 f"<p>{H.e(self.AT('app.compare_help'))}</p>"
-                f'<div class="jk-an-compare">{self._paper_html(None, True)}{self._paper_html(text, False)}</div>')
+                f'<div class="jk-an-compare jk-an-compare-wide">{before}{after}</div>'
+                f'<div class="jk-an-compare-narrow">{after}<details class="jk-disclosure-html">'
+                f'<summary>{H.e(self.AT("app.show_before"))}</summary>{before}</details></div>')
 
     def _section_downloads(self, text: str) -> list:
         from kit.modules.analysis import files
