@@ -18,6 +18,7 @@ import copy
 import ipywidgets as w
 
 from kit.modules.analysis import records, sources
+from kit.modules.analysis.records import paragraph_html
 from kit.modules.analysis import rules as r
 from kit.modules.statistics import rules as stat
 from kit.ui import html as H
@@ -188,7 +189,7 @@ class App(GroupApp):
 
     def area(self) -> str:
         names = [sources.area(row, self.lang) for row in self.a["indicators"]]
-        return _join_unique(names, self.AT("words.and"))
+        return r._join(list(dict.fromkeys(n for n in names if n)), self.lang)
 
     def generated(self) -> str:
         return r.section_text(self.view(), self.lang, area=self.area())
@@ -327,7 +328,7 @@ class App(GroupApp):
         if not summary:
             self.fourr_view.value = ""
             return
-        items = "".join(f"<dt>{H.e(x['name'])}</dt><dd>{_paragraph(x['text'])}</dd>" for x in summary)
+        items = "".join(f"<dt>{H.e(x['name'])}</dt><dd>{paragraph_html(x['text'])}</dd>" for x in summary)
         self.fourr_view.value = (f'<div class="jk-an-summary"><h3>{H.e(self.AT("app.fourr_summary"))}</h3>'
                                  f"<dl>{items}</dl></div>")
 
@@ -371,7 +372,7 @@ class App(GroupApp):
         status = route["status"]
         note = (r.remiss_note(a["checklist"], self._paper_title(), self.lang) if route["missing"] else
                 r.not_applicable_note(a["checklist"], self.lang))
-        said = _paragraph(note) if note else H.e(self.AT(f"app.checklist.status.{status}"))
+        said = paragraph_html(note) if note else H.e(self.AT(f"app.checklist.status.{status}"))
         more = (f"<p>{H.e(self.AT('app.checklist.status.open'))}</p>" if status == "open" and note else "")
         self.verdict.value = (f'<div class="jk-an-verdict jk-an-{status}" role="status">'
                               f"<p><strong>{H.e(self.AT('app.verdict'))}:</strong> {said}</p>{more}</div>")
@@ -419,7 +420,7 @@ class App(GroupApp):
         sections = r.paper_sections(paper, self.AT("section.heading"), text)
         body = []
         for s in sections:
-            paras = "".join(f"<p>{_paragraph(p)}</p>" for p in str(s["text"]).split("\n\n") if p.strip())
+            paras = "".join(f"<p>{paragraph_html(p)}</p>" for p in str(s["text"]).split("\n\n") if p.strip())
             head = f"<h5>{H.e(s['heading'])}</h5>" if s["heading"] else ""
             if s["added"]:
                 body.append(f'<section class="jk-paper-added"><p class="jk-tag">{H.e(self.AT("app.added"))}</p>'
@@ -717,14 +718,3 @@ def _n(key: str, items) -> str:
     ('app.synced_one', 'app.synced')
     """
     return f"{key}_one" if len(items) == 1 else key
-
-
-def _join_unique(names: list[str], word: str) -> str:
-    names = list(dict.fromkeys(n for n in names if n))
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {word} " + names[-1]
-
-
-def _paragraph(text: str) -> str:
-    return "<br>".join(H.e(line) for line in str(text).split("\n"))

@@ -156,15 +156,20 @@ def report_section(store: Store, workshop: str, lang: str = "sv", names=None) ->
         parts.append(f"<p><strong>{e(_t('export.verdict', lang))}:</strong> {e(verdict(a, lang))}</p>")
         note = r.remiss_note(a["checklist"], a["paper"]["title"], lang) or r.not_applicable_note(a["checklist"], lang)
         if note:
-            parts.append(f'<p class="jk-note">{_paragraph(note)}</p>')
+            parts.append(f'<p class="jk-note">{paragraph_html(note)}</p>')
         text = section_now(a, lang) if a["indicators"] or a["section"]["edited"] else ""
         if text:
             parts.append(f"<h4>{e(_t('section.heading', lang))}</h4>")
-            parts += [f"<p>{_paragraph(p)}</p>" for p in text.split("\n\n") if p.strip()]
+            parts += [f"<p>{paragraph_html(p)}</p>" for p in text.split("\n\n") if p.strip()]
     return "".join(parts)
 
 
-def _paragraph(text: str) -> str:
+def paragraph_html(text: str) -> str:
+    r"""A typed paragraph as HTML: escaped, its line breaks kept.
+
+    >>> paragraph_html("<b>a</b>\nb")
+    '&lt;b&gt;a&lt;/b&gt;<br>b'
+    """
     from kit.ui.html import e
 
     return "<br>".join(e(line) for line in str(text).split("\n"))
