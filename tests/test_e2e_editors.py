@@ -214,6 +214,29 @@ def test_row_table_by_keyboard_alone(browser, editors_url):
     context.close()
 
 
+def test_an_edit_while_the_kernel_adds_a_row_keeps_both(browser, editors_url):
+    """The kernel, busy, adds a row while the browser (not yet told) changes a number in the
+    first: the kernel ends with the number and the row, and so does the page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    page.goto(editors_url, timeout=TIMEOUT)
+    expect(page.locator(".jk-echo pre")).to_contain_text("Socialnämnden", timeout=TIMEOUT)
+    page.get_by_role("button", name="Kärnan lägger till en rad").click()
+    field = page.get_by_role("textbox", name="Intresse, rad 1: Socialnämnden", exact=True)
+    field.fill("4")
+    field.press("Tab")
+    page.get_by_role("textbox", name="Namn, rad 2: Kommunstyrelsen", exact=True).fill("Kommunfullmäktige")
+    page.keyboard.press("Tab")
+    rows = wait_rows(page, lambda rs: len(rs) == 3 and rs[0]["interest"] == 4
+                     and rs[1]["name"] == "Kommunfullmäktige", "the number, the name and the kernel's row")
+    assert [r["id"] for r in rows] == ["a", "b", "k"]
+    time.sleep(1.0)  # nothing comes after to undo it
+    assert kernel_rows(page) == rows
+    expect(page.get_by_role("textbox", name="Namn, rad 3: Från kärnan", exact=True)).to_be_visible()
+    expect(field).to_have_value("4")
+    context.close()
+
+
 def test_choice_group_and_steps_by_keyboard(browser, editors_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
     page = context.new_page()

@@ -98,6 +98,57 @@ def test_rows_get_ids_and_an_id_twice_is_refused():
     assert [r["name"] for r in table.rows] == ["Socialnämnden", "Skolan"]  # unchanged
 
 
+def test_a_browser_edit_on_rows_the_kernel_changed_meanwhile_is_merged_not_lost():
+    """The kernel adds a row (a pick) while the browser, not yet told, types a note in the
+    first: the note lands and the added row stays, and whoever observes the rows sees both."""
+    table = ed.RowTable(columns=COLUMNS, rows=[{"id": "a", "name": "Socialnämnden"}])
+    seen = []
+    table.observe(lambda change: seen.append([r["id"] for r in change["new"]]), "rows")
+    base = [dict(r) for r in table.rows]
+    table.rows = [*table.rows, {"id": "b", "name": "Skolan"}]  # the kernel's change
+    table.set_state({"rows": [{**base[0], "interest": 3}], "edit": {"view": "v", "n": 1, "bases": [[1, base]]}})
+    assert [(r["id"], r.get("interest")) for r in table.rows] == [("a", 3), ("b", None)]
+    assert seen[-1] == ["a", "b"] and table.applied == {"v": 1}
+    # a deletion in the browser is still a deletion, and a plain write (no "edit") replaces
+    base = [dict(r) for r in table.rows]
+    table.set_state({"rows": [base[1]], "edit": {"view": "v", "n": 2, "bases": [[2, base]]}})
+    assert [r["id"] for r in table.rows] == ["b"]
+    table.set_state({"rows": [{"id": "c", "name": "Fritid"}]})
+    assert [r["id"] for r in table.rows] == ["c"]
+
+
+def test_edits_folded_into_one_message_merge_from_the_first_edits_rows():
+    """ipywidgets sends edits made while the kernel is busy as one message, the last one's: its
+    bases still hold the rows the first started from, so none of the edits is lost."""
+    r0 = [{"id": "a", "name": "A", "interest": None}]
+    table = ed.RowTable(columns=COLUMNS, rows=r0)
+    table.set_state({"rows": r0, "edit": {"view": "v", "n": 1, "bases": [[1, r0]]}})
+    table.rows = [*table.rows, {"id": "k", "name": "Från kärnan"}]  # the kernel adds one meanwhile
+    r1 = [{**r0[0], "interest": 2.5}]          # edit 2: a number (folded away)
+    r2 = [{**r1[0], "channels": ["mote"]}]     # edit 3: a check, sent with edit 2's base too
+    table.set_state({"rows": r2, "edit": {"view": "v", "n": 3, "bases": [[1, r0], [2, r0], [3, r1]]}})
+    assert [(r["id"], r.get("interest"), r.get("channels")) for r in table.rows] == [
+        ("a", 2.5, ["mote"]), ("k", None, None)]
+    assert table.applied == {"v": 3}
+    # an undo right after a delete, before the kernel said it had the delete: the row comes back
+    rows = [dict(r) for r in table.rows]
+    table.set_state({"rows": rows[1:], "edit": {"view": "v", "n": 4, "bases": [[4, rows]]}})
+    table.set_state({"rows": rows, "edit": {"view": "v", "n": 5, "bases": [[4, rows], [5, rows[1:]]]}})
+    assert [r["id"] for r in table.rows] == ["a", "k"]
+
+
+@pytest.mark.parametrize("base, theirs, ours, expected", [
+    ([], [{"id": "x"}], [{"id": "k"}], ["x", "k"]),                      # added first stays first
+    ([{"id": "a"}], [{"id": "a"}, {"id": "x"}], [{"id": "a"}, {"id": "k"}], ["a", "x", "k"]),
+    ([{"id": "a"}, {"id": "b"}], [{"id": "b"}], [{"id": "k"}, {"id": "a"}, {"id": "b"}], ["k", "b"]),
+    ([{"id": "a"}, {"id": "b"}], [{"id": "b"}, {"id": "a"}], [{"id": "a"}, {"id": "k"}, {"id": "b"}],
+     ["b", "k", "a"]),
+    ([{"id": "a"}], [{"id": "a", "n": 1}], [], []),                      # edited a row the kernel took out
+])
+def test_merge_rows_keeps_both_sides(base, theirs, ours, expected):
+    assert [r["id"] for r in ed.merge_rows(base, theirs, ours)] == expected
+
+
 def test_blank_row_and_missing_required():
     row = ed.blank_row(COLUMNS)
     assert (row["name"], row["interest"], row["channels"]) == ("", None, [])

@@ -158,6 +158,72 @@ def missing_required(columns: list, rows: list, lang: str = "sv") -> dict:
     return errors
 
 
+def merge_rows(base: list, theirs: list, ours: list) -> list:
+    """The rows after a browser's edit: ``theirs`` is what the browser made of ``base`` (the
+    rows it had), ``ours`` what the kernel holds now. When the kernel changed the rows
+    meanwhile (a pick added while a note was typed), the browser's edit is applied to ours
+    instead of replacing them: its changed fields, its deleted and added rows and its moves.
+
+    >>> a, b = {"id": "a", "note": ""}, {"id": "b", "note": ""}
+    >>> merge_rows([a], [{"id": "a", "note": "Kvinnor väntar längre."}], [a, b])
+    [{'id': 'a', 'note': 'Kvinnor väntar längre.'}, {'id': 'b', 'note': ''}]
+
+    A row the browser deleted goes, a row the kernel added stays, a row the browser added
+    comes after the row it followed there:
+
+    >>> c = {"id": "c", "note": "ny"}
+    >>> [r["id"] for r in merge_rows([a, b], [a, c], [a, b, {"id": "k"}])]
+    ['a', 'c', 'k']
+
+    A move is the browser's order of the rows both know; a field the kernel changed and the
+    browser did not keeps the kernel's value:
+
+    >>> ours = [{"id": "a", "note": "från kärnan"}, b, {"id": "k"}]
+    >>> merge_rows([a, b], [b, a], ours)
+    [{'id': 'b', 'note': ''}, {'id': 'a', 'note': 'från kärnan'}, {'id': 'k'}]
+
+    With no change in between, the browser's rows are taken as they are:
+
+    >>> merge_rows([a], [b], [a])
+    [{'id': 'b', 'note': ''}]
+    """
+    def ids(rows):
+        return [str(r.get("id")) for r in rows if isinstance(r, dict)]
+
+    if base == ours:
+        return list(theirs)
+    before = {str(r.get("id")): r for r in base if isinstance(r, dict)}
+    after = {str(r.get("id")): r for r in theirs if isinstance(r, dict)}
+    result = [dict(r) for r in ours if isinstance(r, dict) and not (str(r.get("id")) in before
+                                                                     and str(r.get("id")) not in after)]
+    at = {str(r.get("id")): r for r in result}
+    for rid, row in after.items():  # the fields the browser changed
+        if rid in before and rid in at:
+            old = before[rid]
+            for key in set(row) | set(old):
+                if key != "id" and row.get(key) != old.get(key):
+                    if key in row:
+                        at[rid][key] = row[key]
+                    else:
+                        at[rid].pop(key, None)
+    # the browser's order of the rows all three know, in the places those rows hold now
+    common = [rid for rid in ids(theirs) if rid in before and rid in at]
+    if common != [rid for rid in ids(base) if rid in after and rid in at]:
+        places = [i for i, r in enumerate(result) if str(r.get("id")) in set(common)]
+        for i, rid in zip(places, common):
+            result[i] = at[rid]
+    order = ids(theirs)
+    for n, rid in enumerate(order):  # the rows the browser added, after the row they follow
+        if rid in before or rid in at:
+            continue
+        new = dict(after[rid])
+        previous = next((p for p in reversed(order[:n]) if p in at), None)
+        index = 0 if previous is None else 1 + next(i for i, r in enumerate(result) if str(r.get("id")) == previous)
+        result.insert(index, new)
+        at[rid] = new
+    return result
+
+
 class RowTable(_Component):
     """An editable table of rows. ``columns`` is the schema ({name, label, type, options,
     min, max, required, help, maxlength}); ``rows`` are dicts with a unique ``"id"`` (one is
@@ -194,6 +260,7 @@ class RowTable(_Component):
     lang = t.Unicode("sv").tag(sync=True)  # numbers shown with a decimal comma in Swedish
     heading_level = t.Int(3).tag(sync=True)  # of each card's heading on a narrow screen
     arrangement = t.Unicode("auto").tag(sync=True)  # one of LAYOUTS; RowTable(layout=...)
+    applied = t.Dict().tag(sync=True)  # per browser view, the last edit the kernel has taken in
 
     def __init__(self, lang: str = "sv", **kwargs):
         lang = content.normalise_lang(lang)
@@ -201,6 +268,30 @@ class RowTable(_Component):
         if isinstance(kwargs.get("layout"), str):  # one of LAYOUTS, not ipywidgets' Layout
             kwargs["arrangement"] = kwargs.pop("layout")
         super().__init__(lang=lang, **kwargs)
+        self._applied: dict[str, int] = {}
+
+    def set_state(self, sync_data):
+        # The browser sends its rows with the rows each of its edits started from ("edit":
+        # {"view", "n", "bases": [[n, rows], ...]}, kept until ``applied`` says the kernel has
+        # them: ipywidgets folds edits sent while the kernel is busy into one message). When
+        # the kernel changed the rows meanwhile, the edit is merged into them rather than the
+        # kernel's change lost; the echo then brings the merged rows back to the browser.
+        edit = sync_data.pop("edit", None) if isinstance(sync_data, dict) else None
+        theirs = sync_data.get("rows") if isinstance(sync_data, dict) else None
+        if isinstance(edit, dict) and isinstance(theirs, list):
+            view, n = str(edit.get("view") or ""), edit.get("n")
+            done = self._applied.get(view, 0)
+            later = sorted((b[0], b[1]) for b in edit.get("bases") or []
+                           if isinstance(b, list) and len(b) == 2 and isinstance(b[0], int)
+                           and isinstance(b[1], list) and b[0] > done)
+            if later:
+                sync_data = {**sync_data, "rows": merge_rows(later[0][1], theirs, list(self.rows))}
+            if isinstance(n, int):
+                self._applied[view] = max(done, n)
+            super().set_state(sync_data)
+            self.applied = dict(self._applied)
+            return
+        super().set_state(sync_data)
 
     @t.validate("columns")
     def _check_columns(self, proposal):

@@ -82,7 +82,18 @@ function render({ model, el }) {
     return fmt(S().number_range, { min: rtShowNumber(col.min ?? "", lang), max: rtShowNumber(col.max ?? "", lang) });
   };
 
+  // Each edit goes with the rows it started from, kept until the kernel says it has the edit
+  // ("applied"): ipywidgets folds edits made while the kernel is busy into one message, and the
+  // kernel merges from the first of them, so that a row it added meanwhile is not lost.
+  const view = rtNewId();
+  let edits = 0;
+  let pending = []; // [n, rows before edit n]
   const setRows = (rows) => {
+    edits += 1;
+    const done = (model.get("applied") || {})[view] || 0;
+    pending = pending.filter(([n]) => n > done);
+    pending.push([edits, model.get("rows") || []]);
+    model.set("edit", { view, n: edits, bases: pending });
     model.set("rows", rows);
     model.save_changes();
   };
