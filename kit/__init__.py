@@ -6,6 +6,7 @@ The public API for analysts::
     scores = kit.read_scores("svar.csv")      # CSV or XLSX, Swedish or English headers
     table = kit.summary_table(scores)         # SKR's Tabell 1 shape, unrounded
     fig = kit.plots.radar(table)              # a matplotlib Figure
+    signals = kit.run_chart_rules([5, 6, 5, 9, 9, 9, 9, 9, 9])  # a run chart's shift, trend, runs
 
 Bad input raises :class:`kit.InputError` (a ``ValueError``) with a Swedish message.
 
@@ -22,6 +23,7 @@ __all__ = [
     "organisation_totals",
     "read_indicators",
     "read_scores",
+    "run_chart_rules",
     "salience_type",
     "summary_table",
     "suppress_small",
@@ -38,6 +40,7 @@ _LAZY = {
     "read_indicators": "kit.io.indicators",
     "suppress_small": "kit.domain.indicators",
     "gap_measures": "kit.domain.indicators",
+    "run_chart_rules": "kit.domain.runchart",
 }
 
 
