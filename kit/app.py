@@ -131,6 +131,11 @@ def analysis(**overrides):
     return module("konskonsekvensanalys", **overrides)
 
 
+def improvement(**overrides):
+    """The Förbättringsteori page (the improvement theory, PDSA and run charts) in a notebook."""
+    return module("forbattringsteori", **overrides)
+
+
 def facilitator(**overrides):
     """The facilitator's app on its own (its notebook)."""
     return module("facilitator", **overrides)

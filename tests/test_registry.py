@@ -51,7 +51,7 @@ def test_the_start_page_lists_the_registry_and_opens_what_is_ready(tmp_path):
     assert [i["key"] for i in listed] == [m.key for m in modules.listed("group")] + \
         [m.key for m in modules.listed("facilitator")]
     assert {i["key"] for i in listed if i["ready"]} == {m.key for m in modules.REGISTRY if m.ready}
-    start.open("forbattringsteori")  # not ready: the start page stays
+    start.open("introduktion")  # not ready: the start page stays
     assert start.module is None
     start.open("intressentanalys")
     assert start.module is not None and start.module.key == "intressentanalys"
@@ -70,7 +70,7 @@ def test_the_entry_points_pass_the_group_key_on(monkeypatch, tmp_path):
         assert app.gkey == "ABCDEFGH", key
         assert app.lang == "en"
     with pytest.raises(LookupError):
-        kit.app.module("forbattringsteori")
+        kit.app.module("introduktion")
 
 
 def test_module_texts_are_loaded_under_their_folder_and_match_across_languages():

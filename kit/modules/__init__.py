@@ -6,7 +6,7 @@ in :data:`REGISTRY`. A module's code is imported only when it is opened, so read
 registry costs nothing::
 
     >>> [m.key for m in ready()]
-    ['sjalvskattning', 'intressentanalys', 'statistik', 'konskonsekvensanalys']
+    ['sjalvskattning', 'intressentanalys', 'statistik', 'konskonsekvensanalys', 'forbattringsteori']
     >>> get("intressentanalys").title("en")
     'Stakeholder analysis'
     >>> get("nosuch") is None
@@ -72,7 +72,7 @@ REGISTRY: tuple[Module, ...] = (
     Module("intressentanalys", "kit.modules.stakeholders", 60, True, record="intressentanalys"),
     Module("statistik", "kit.modules.statistics", 45, True, record="statistik"),
     Module("konskonsekvensanalys", "kit.modules.analysis", 45, True, record="konskonsekvensanalys"),
-    Module("forbattringsteori", None, 60, False),
+    Module("forbattringsteori", "kit.modules.improvement", 60, True, record="forbattringsteori"),
     Module("facilitator", "kit.modules.facilitator", 0, True, audience="facilitator"),
 )
 
