@@ -178,3 +178,34 @@ def test_a_chain_backwards_pdsa_and_a_run_chart_with_a_shift(browser, voila_serv
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_worked_example_a_chain_of_15_on_every_screen(browser, voila_server):
+    """The example's 15-item chain and its two-series run chart, at the projector's, a laptop's,
+    a tablet's and a phone's width; each page passes axe-core and nothing is cut at 320 px."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="sv-SE")
+    page = context.new_page()
+    try:
+        open_page(page, voila_server, "module=forbattringsteori&workshop=E2E-forbattring&group=Exempelgrupp&step=7")
+        heading(page, 7, "Hela kedjan")
+        page.get_by_role("button", name="Använd exemplet från Exempelby").click()
+        listing = page.locator(".jk-im-list")
+        expect(listing).to_contain_text("Stöd av kommunens jämställdhetsstrateg", timeout=TIMEOUT)
+        expect(listing.locator("li li")).to_have_count(15)
+        for width, height in ((1920, 1080), (1280, 900), (768, 1024), (320, 640)):
+            page.set_viewport_size({"width": width, "height": height})
+            expect(page.locator("picture img")).to_be_visible()
+            assert axe_violations(page) == []
+            shot(page, f"improvement-example-chain-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator(".jk-steps-button", has_text="Mätvärden och körschema").click()
+        heading(page, 9, "Mätvärden och körschema")
+        expect(page.locator(".jk-im-signals")).to_contain_text("Kvinnor: 6 punkter i rad över medianen", timeout=TIMEOUT)
+        for width, height in ((320, 640), (1280, 900)):
+            page.set_viewport_size({"width": width, "height": height})
+            expect(page.locator(".jk-im-chart picture img")).to_be_visible()
+            assert axe_violations(page) == []
+            shot(page, f"improvement-example-runchart-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()

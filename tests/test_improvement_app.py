@@ -173,3 +173,19 @@ def test_the_language_switch_keeps_the_work(store):
     assert app.tables["effect"].rows[0]["text"] == "Jämställd hälsa"
     goals = next(c for c in app.tables["effect"].columns if c["name"] == "goals")
     assert ["health", "Gender-equal health"] in goals["options"]
+
+
+def test_the_worked_example_loads_a_whole_chain_and_replaces_typed_work_only_when_asked_twice(store):
+    app = page(store, group_key(store))
+    assert app.example.submit_label == "Använd exemplet från Exempelby"
+    app.load_example()
+    assert len(app.p["items"]) == 15 and len(app.p["cycles"]) == 2 and len(app.p["measurements"]) == 12
+    assert app._dirty() and app.example.submit_label == "Ersätt med exemplet från Exempelby"
+    app.go(PAGES.index("measure"))
+    assert "förskjutning" in app.chart_view.value
+    app.go(0)
+    app.tables["effect"].rows = [{**app.tables["effect"].rows[0], "text": "Vårt eget mål"}]
+    app.load_example()  # asked once: nothing replaced yet
+    assert app.p["items"][-2]["text"] == "Vårt eget mål" or any(i["text"] == "Vårt eget mål" for i in app.p["items"])
+    app.load_example()
+    assert not any(i["text"] == "Vårt eget mål" for i in app.p["items"])

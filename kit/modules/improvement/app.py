@@ -97,7 +97,39 @@ class App(GroupApp):
         self.on(self.bottom, "submit", lambda _m, _b: self.next_step())
         self.content = w.VBox()
         self.content.add_class("jk-steps-content")
-        return [section([self.steps, self.content])]
+        from kit.modules.improvement import examples
+
+        ex = examples.example(self.lang)
+        self._confirm_example = False
+        self.example = Form(fields=[], submit_label=self._example_label())
+        self.on(self.example, "submit", lambda _m, _b: self.load_example())
+        side = section([html(f'<h2>{H.e(ex["title"])}</h2><p>{H.e(ex["note"])}</p>'), self.example],
+                       "jk-section jk-side-panel")
+        return [side, section([self.steps, self.content])]
+
+    def changed(self) -> None:
+        super().changed()
+        example = getattr(self, "example", None)
+        if example is not None and example.submit_label != self._example_label():
+            example.submit_label = self._example_label()
+
+    def _example_label(self) -> str:
+        return self.IT("app.example_replace" if not r.is_empty(self.p) else "app.example_load")
+
+    def load_example(self) -> None:
+        """Load the worked example; it replaces typed work only when asked twice."""
+        from kit.modules.improvement import examples
+
+        if not r.is_empty(self.p) and not self._confirm_example:
+            self._confirm_example = True
+            self.notify(Say("improvement.app.example_confirm"), "info")
+            return
+        self._confirm_example = False
+        self.p = _editable(examples.example(self.lang)["payload"])
+        self._redraw()
+        self.example.submit_label = self._example_label()
+        self.changed()
+        self.notify(Say("improvement.app.example_loaded"), "info")
 
     def _page_title(self, key: str) -> str:
         return r.step_name(key, self.lang) if key in r.STEPS else self.IT(f"app.pages.{key}")
@@ -147,6 +179,8 @@ class App(GroupApp):
                      "help": self.IT("app.cycle.decision_help"),
                      "options": [["", self.IT("app.cycle.undecided")],
                                  *[[d, r.decision_name(d, self.lang)] for d in r.DECISIONS]]})
+        cols.append({"name": "reason", "label": self.IT("app.cycle.reason"), "type": "textarea", "maxlength": r.LONG,
+                     "help": self.IT("app.cycle.reason_help")})
         return cols
 
     def _series_columns(self) -> list[dict]:
@@ -284,7 +318,8 @@ class App(GroupApp):
             return
         listing = _chain_list_html(r.chain_text(clean, self.lang), self.lang)
         figure = _picture(plots.chain_figure(clean, self.lang), plots.chain_figure(clean, self.lang, compact=True),
-                          self.IT("app.diagram_caption"), self.IT("app.diagram_alt"))
+                          self.IT("app.diagram_caption"), self.IT("app.diagram_alt"),
+                          narrow_below="60rem", cls="jk-im-chain")  # an upright tablet reads it as rows
         from kit import content
 
         questions = "".join(f"<li>{H.e(q)}</li>" for q in content.lookup("improvement.questions", self.lang))
@@ -470,6 +505,8 @@ class App(GroupApp):
 
     def show(self, payload) -> None:
         self.p = _editable(r.clean_payload(payload) if payload else r.blank())
+        if getattr(self, "example", None) is not None:
+            self.example.submit_label = self._example_label()
         if getattr(self, "steps", None) is not None:
             was, self._drawing = self._drawing, True
             try:
@@ -593,15 +630,16 @@ def _pick_label(pick: dict, lang: str) -> str:
     return f"{title} ({', '.join(extra)})" if extra else title
 
 
-def _picture(wide, narrow, caption: str, alt: str) -> str:
-    """A figure with a phone's layout for narrow screens (``<picture>``), its caption and alt."""
+def _picture(wide, narrow, caption: str, alt: str, narrow_below: str = "40rem", cls: str = "") -> str:
+    """A figure with a phone's layout for screens up to ``narrow_below`` (``<picture>``), its
+    caption and alt."""
     import base64
 
     from kit.plots import png_bytes
 
-    b64 = lambda fig: base64.b64encode(png_bytes(fig)).decode("ascii")
-    return (f'<figure class="jk-figure"><figcaption>{H.e(caption)}</figcaption><picture>'
-            f'<source media="(max-width: 40rem)" srcset="data:image/png;base64,{b64(narrow)}">'
+    b64 = lambda fig, dpi=110: base64.b64encode(png_bytes(fig, dpi=dpi)).decode("ascii")
+    return (f'<figure class="jk-figure {cls}"><figcaption>{H.e(caption)}</figcaption><picture>'
+            f'<source media="(max-width: {narrow_below})" srcset="data:image/png;base64,{b64(narrow, 220)}">'
             f'<img src="data:image/png;base64,{b64(wide)}" alt="{H.e(alt)}"></picture></figure>')
 
 
