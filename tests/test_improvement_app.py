@@ -117,6 +117,12 @@ def test_an_indicator_picked_from_the_statistics_names_the_item(store):
     assert item["indicator_id"] == pick_id and item["indicator"] == label
     assert app.tables["effect"].rows[0]["indicator"] == label
     assert "not_by_sex" not in [h["hint"] for h in r.hints(r.clean_payload(app.p))]
+    other_id, other = col["options"][2]
+    app.tables["effect"].rows = [{**app.tables["effect"].rows[0], "indicator_id": other_id}]
+    assert app.p["items"][0]["indicator"] == other  # another pick renames what the pick named
+    app.tables["effect"].rows = [{**app.tables["effect"].rows[0], "indicator": "Vårt eget namn"}]
+    app.tables["effect"].rows = [{**app.tables["effect"].rows[0], "indicator_id": pick_id}]
+    assert app.p["items"][0]["indicator"] == "Vårt eget namn"  # ... but never a name typed
 
 
 def test_a_bad_value_is_shown_at_its_field_and_saving_refuses_it_whole(store):

@@ -127,14 +127,15 @@ def test_import_kit_is_light_and_its_api_resolves_on_use():
             "before": before, "listed": listed, "pandas": "pandas" in sys.modules,
             "value": float(table.loc[1, "uppstart"]), "radar": callable(kit.plots.radar),
             "same": kit.incomplete is sys.modules["kit.domain.scores"].incomplete,
-            "salience": kit.salience_type(True, True, False)}))
+            "salience": kit.salience_type(True, True, False),
+            "shift": kit.run_chart_rules([5, 7, 5, 7, 5, 7, 9, 9, 9, 9, 9, 9], baseline=6).shift}))
     """)
     assert found["before"] == []
     assert sorted(found["listed"]) == ["InputError", "gap_measures", "incomplete", "organisation_totals",
-                                       "plots", "read_indicators", "read_scores", "salience_type",
-                                       "summary_table", "suppress_small"]
+                                       "plots", "read_indicators", "read_scores", "run_chart_rules",
+                                       "salience_type", "summary_table", "suppress_small"]
     assert found["pandas"] and found["value"] == 3.0 and found["radar"] and found["same"]
-    assert found["salience"] == "dominant"
+    assert found["salience"] == "dominant" and found["shift"] is True
 
 
 def test_light_modules_import_no_pandas():

@@ -415,11 +415,13 @@ class App(GroupApp):
             item = {k: row.get(k) for k in ("id", "text", "indicator", "baseline", "target", "date")}
             item["step"] = step
             item["by_sex"] = bool(row.get("by_sex"))
-            chosen = row.get("indicator_id") if self.picks else next(
-                (i.get("indicator_id") for i in r.at_step(self.p, step) if i["id"] == row.get("id")), "")
+            was = next((i for i in r.at_step(self.p, step) if i["id"] == row.get("id")), {})
+            chosen = row.get("indicator_id") if self.picks else was.get("indicator_id", "")
             item["indicator_id"] = chosen or ""
-            if chosen and chosen in picks and not str(item.get("indicator") or "").strip():
-                item["indicator"] = _pick_label(picks[chosen], self.lang)
+            typed = str(item.get("indicator") or "").strip()
+            named_by_pick = was.get("indicator_id") in picks and typed == _pick_label(picks[was["indicator_id"]], self.lang)
+            if chosen and chosen in picks and (not typed or named_by_pick):
+                item["indicator"] = _pick_label(picks[chosen], self.lang)  # the pick names it, until typed over
             if step == "effect":
                 item["goals"] = [g for g in row.get("goals") or [] if g in r.NATIONAL_GOALS]
             items.append({k: ("" if v is None and k in r.ITEM_TEXT else v) for k, v in item.items()})
