@@ -66,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
                    help="håll N kernels redo för deltagarna / keep N kernels ready "
                         "(standard/default: 10)")
     s.set_defaults(func=_serve)
+    h = sub.add_parser("hub", add_help=False,
+                       help="en användares server på JupyterHub / a user's server on JupyterHub")
+    h.set_defaults(func=None)  # main() hands `hub` and its options to kit.hub.main
     t = sub.add_parser("table", help="sammanställ en fil med poäng / summarise a scores file")
     t.add_argument("scores", help="CSV eller XLSX i långt format")
     t.add_argument("--out", help="FIL.xlsx, FIL.csv eller FIL.md")
@@ -75,6 +78,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["hub"]:  # its own options (kit.hub.main)
+        from kit.hub import main as hub
+
+        return hub(argv[1:])
     args = parser().parse_args(argv)
     lang = getattr(args, "lang", "sv")
     label = "Error" if lang == "en" else "Fel"

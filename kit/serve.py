@@ -94,14 +94,17 @@ def environment(token: str | None = None, status_file: str | None = None,
 
 
 def command(port: int, lan: bool, token: str | None, open_browser: bool = False,
-            participants: int = DEFAULT_PARTICIPANTS) -> list[str]:
+            participants: int = DEFAULT_PARTICIPANTS, notebooks: str | None = None,
+            ip: str | None = None) -> list[str]:
+    """Voilà's command line: the kit's template and kernel manager on ``notebooks`` (the kit's
+    own apps by default), on loopback unless ``lan`` (or an ``ip`` given: a hub's spawner's)."""
     pools = {ENTRY: {"pool_size": participants,
                      "kernel_env_variables": {"VOILA_APP_IP": "127.0.0.1",
                                               "VOILA_APP_PORT": str(port)}},
              "default": {"pool_size": 0}}
-    args = [sys.executable, "-m", "voila", str(notebooks_dir()),
+    args = [sys.executable, "-m", "voila", str(notebooks or notebooks_dir()),
             f"--port={port}", "--template=jamkit", "--theme=light",
-            f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
+            f"--Voila.ip={ip or ('0.0.0.0' if lan else '127.0.0.1')}",
             "--preheat_kernel=True", "--pool_size=0",
             f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
             "--VoilaKernelManager.fill_delay=0",

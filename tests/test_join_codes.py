@@ -397,3 +397,33 @@ def test_changing_the_group_after_a_code_drops_its_key(store):
     assert start.params.get("gkey")
     start.context.organisation = "Åby"  # the participant types another group
     assert "gkey" not in start.params and "gkey" not in parse_qs(start.shell.query)
+
+
+def test_on_a_hub_every_link_goes_through_the_hubs_user_redirect(store, monkeypatch):
+    """Each participant opens the facilitator's links on their own server: the long links, the
+    QR codes' short links and the address to type all go through /hub/user-redirect/, and
+    none names the facilitator's server (which would refuse a participant)."""
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/region/user/facil1/")
+    monkeypatch.setenv("JUPYTERHUB_BASE_URL", "/region/")
+    monkeypatch.setenv("JAMKIT_ROOM_URL", "http://192.0.2.7:8866/")  # a laptop's: not on the hub
+    monkeypatch.setenv("JAMKIT_JOIN_TOKEN", "k7qm-2xpa")
+    fac = facilitator(store)
+    fac.shell.base_url = "https://hub.region.se/region/user/facil1/voila/render/"
+    hub_start = "https://hub.region.se/region/hub/user-redirect/voila/render/start.ipynb"
+    keys = group_keys(fac)
+    links = fac.links.links
+    assert len(links) == 3
+    for link in links:
+        assert link["url"].startswith(hub_start + "?")
+        assert "facil1" not in link["url"] and "token=" not in link["url"]
+        code = access.normalise_code(link["code"])
+        assert link["qr"] == qr_data_uri(f"{hub_start}?code={code}")
+        query = parse_qs(urlparse(link["url"]).query)
+        assert query["workshop"] == ["Norr 2026"]
+        if "group" in query:
+            assert query["gkey"] == [keys[query["group"][0]]]
+    assert fac.links.address == hub_start
+    assert fac.links.notice == ""
+    fac.shell.base_url = "http://127.0.0.1:8000/region/user/facil1/voila/render/"  # a hub on loopback
+    assert fac.links.notice == ""  # "serve --lan" is no advice on a hub
+    assert fac.links.links[0]["url"].startswith("http://127.0.0.1:8000/region/hub/user-redirect/")

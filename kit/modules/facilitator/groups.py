@@ -118,9 +118,18 @@ class GroupsPart:
     # -- how the room joins: the address, the codes, the links (issue 15) -------------------
     def _room(self) -> tuple[str, str, str | None]:
         """The facilitator's page's folder (the browser says it), the room's address
-        (``kit serve --lan``) and the server's token."""
+        (``kit serve --lan``) and the server's token. On JupyterHub the folder is the same
+        folder through the hub's ``/hub/user-redirect/``: every link, QR code and code link
+        then takes each participant to their own server (the facilitator's would refuse them),
+        and the hub's login stands where the token stood."""
+        from kit import hub
+
         shell = getattr(self, "shell", None)
-        return (getattr(shell, "base_url", "") or "", os.environ.get(rules.ROOM_ENV, "").strip(),
+        page = getattr(shell, "base_url", "") or ""
+        if hub.on_hub():
+            return (rules.hub_links_base(page, os.environ[hub.PREFIX_ENV],
+                                         os.environ.get(hub.HUB_BASE_ENV, "/")), "", None)
+        return (page, os.environ.get(rules.ROOM_ENV, "").strip(),
                 os.environ.get(rules.TOKEN_ENV) or None)
 
     def join_url(self, group: str | None = None, key: str | None = None) -> str:
@@ -136,6 +145,8 @@ class GroupsPart:
         key is shown and no link that holds one (nor, in anonymous mode, a group's name)."""
         if not self.workshop or not hasattr(self, "links"):
             return
+        from kit import hub
+
         page, room, token = self._room()
         base = rules.links_base(page, room)
         name = self.workshop["name"]
@@ -170,7 +181,7 @@ class GroupsPart:
             links.append(item)
         self.links.links = links
         self.links.address = rules.address_to_type(page, room, token)
-        if rules.only_here(page, room):
+        if rules.only_here(page, room) and not hub.on_hub():  # a hub's users are not in the room
             from urllib.parse import urlsplit
 
             where = urlsplit(page)

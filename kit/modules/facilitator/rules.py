@@ -201,6 +201,44 @@ def links_base(page_base, room_url) -> str:
     return room.rstrip("/") + "/" + RENDER if room else str(page_base or "")
 
 
+#: JupyterHub's own route that sends whoever opens it to *their* server, at the path after it.
+HUB_REDIRECT = "hub/user-redirect/"
+
+
+def hub_links_base(page_base, service_prefix: str, hub_base: str = "/") -> str:
+    """On JupyterHub, the folder the room's links point into: the facilitator's page's folder
+    (``…/user/<facilitator>/voila/render/``) as the same folder through the hub's
+    ``/hub/user-redirect/``, so each participant who opens a link (after logging in) lands on
+    their own server, never on the facilitator's (which would refuse them). ``service_prefix``
+    and ``hub_base`` are the spawner's ``JUPYTERHUB_SERVICE_PREFIX`` and
+    ``JUPYTERHUB_BASE_URL``. Before the browser has said where the page is (``""``), the
+    path alone.
+
+    >>> hub_links_base("https://hub.region.se/user/facil1/voila/render/", "/user/facil1/")
+    'https://hub.region.se/hub/user-redirect/voila/render/'
+    >>> hub_links_base("https://h.se/jk/user/anna%40x/voila/render/", "/jk/user/anna%40x/", "/jk/")
+    'https://h.se/jk/hub/user-redirect/voila/render/'
+    >>> hub_links_base("http://127.0.0.1:8000/user/facil1/kurs/voila/render/", "/user/facil1/kurs/")
+    'http://127.0.0.1:8000/hub/user-redirect/voila/render/'
+    >>> hub_links_base("", "/user/facil1/")
+    '/hub/user-redirect/voila/render/'
+    """
+    from urllib.parse import unquote, urlsplit
+
+    page = urlsplit(str(page_base or ""))
+    own = "/" + str(service_prefix or "").strip("/") + "/"
+    path = page.path or ""
+    if path.startswith(own):
+        rest = path[len(own):]
+    elif unquote(path).startswith(unquote(own)):
+        rest = unquote(path)[len(unquote(own)):]
+    else:
+        rest = RENDER
+    root = "/" + "/".join(p for p in str(hub_base or "/").split("/") if p)
+    origin = f"{page.scheme}://{page.netloc}" if page.scheme and page.netloc else ""
+    return f"{origin}{root.rstrip('/')}/{HUB_REDIRECT}{rest}"
+
+
 def code_url(base: str, code: str, token: str | None = None) -> str:
     """The short link a QR code carries: the start page with the join code (and the
     server's token), instead of the long link with names and key.

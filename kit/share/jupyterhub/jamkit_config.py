@@ -1,0 +1,89 @@
+"""JämKit on JupyterHub: load this file from the hub's configuration.
+
+* The Littlest JupyterHub: copy it into ``/opt/tljh/config/jupyterhub_config.d/``.
+* Zero to JupyterHub: paste it under ``hub.extraConfig`` in the Helm values.
+* A plain JupyterHub: ``load_subconfig("/path/to/jamkit_config.py")`` in jupyterhub_config.py.
+
+What it does (docs/deployment.md explains why):
+
+* Every user's own server runs the apps only (``jamkit-singleuser``, :mod:`kit.hub`): Voilà
+  behind the hub's login, no JupyterLab, no code execution, landing on the start page.
+  Facilitators use the same server: their page needs no code either.
+* Members of the group ``jamkit-lab`` (``JAMKIT_LAB_GROUP``) may also start a second, named
+  server ``lab`` with JupyterLab (``/hub/spawn/<name>/lab``). It does not get the apps'
+  database URL: only ``JAMKIT_LAB_DB_URL`` if the administrator sets one (e.g. a read-only
+  analyst's role). Anyone else asking for a named server is refused.
+* The apps' servers get ``JAMKIT_DB_URL`` from the hub's own environment (the runtime role of
+  ``python -m kit db``, never the schema owner) unless ``c.Spawner.environment`` already names it.
+
+Settings, read from the hub's environment: ``JAMKIT_DB_URL``, ``JAMKIT_LAB_GROUP``
+(``jamkit-lab``), ``JAMKIT_LAB_DB_URL`` (none), ``JAMKIT_CULL_SECONDS`` (``0``: leave culling
+to TLJH's or Zero to JupyterHub's own culler; a number: start jupyterhub-idle-culler here with
+that timeout).
+"""
+
+import os
+import sys
+
+c = get_config()  # noqa: F821 - JupyterHub's config loader provides it
+
+JAMKIT_LAB_GROUP = os.environ.get("JAMKIT_LAB_GROUP", "jamkit-lab")
+JAMKIT_LAB_SERVER = "lab"
+JAMKIT_APPS = "/voila/render/start.ipynb"
+
+c.Spawner.cmd = ["jamkit-singleuser"]
+c.Spawner.default_url = JAMKIT_APPS
+c.Spawner.http_timeout = 120  # a user's first server start imports pandas and matplotlib
+c.JupyterHub.allow_named_servers = True
+c.JupyterHub.named_server_limit_per_user = 1
+
+_db_url = os.environ.get("JAMKIT_DB_URL", "")
+if _db_url and "JAMKIT_DB_URL" not in dict(c.Spawner.environment or {}):
+    c.Spawner.environment = {**dict(c.Spawner.environment or {}), "JAMKIT_DB_URL": _db_url}
+
+
+def jamkit_pre_spawn_hook(spawner):
+    """The apps for everybody's own server; JupyterLab, without the apps' database, for the
+    lab group's named server ``lab``; nothing else."""
+    from tornado import web
+
+    if not spawner.name:
+        spawner.cmd = ["jamkit-singleuser"]
+        spawner.default_url = JAMKIT_APPS
+        return
+    groups = {group.name for group in spawner.user.groups}
+    if spawner.name != JAMKIT_LAB_SERVER or JAMKIT_LAB_GROUP not in groups:
+        raise web.HTTPError(403, f"JupyterLab is for the group {JAMKIT_LAB_GROUP} only "
+                                 f"(server name {JAMKIT_LAB_SERVER!r}).")
+    spawner.cmd = ["jupyterhub-singleuser"]
+    spawner.default_url = "/lab"
+    environment = {k: v for k, v in dict(spawner.environment or {}).items() if not k.startswith("JAMKIT_DB")}
+    lab_db = os.environ.get("JAMKIT_LAB_DB_URL", "")
+    if lab_db:
+        environment["JAMKIT_DB_URL"] = lab_db
+    spawner.environment = environment
+
+
+_earlier_hook = c.Spawner.pre_spawn_hook if "pre_spawn_hook" in c.Spawner else None
+
+
+def _pre_spawn(spawner):
+    if callable(_earlier_hook):
+        _earlier_hook(spawner)
+    jamkit_pre_spawn_hook(spawner)
+
+
+c.Spawner.pre_spawn_hook = _pre_spawn
+
+_cull = int(os.environ.get("JAMKIT_CULL_SECONDS", "0") or 0)
+if _cull > 0:
+    c.JupyterHub.services = [*list(c.JupyterHub.services or []), {
+        "name": "jamkit-idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={_cull}",
+                    f"--cull-every={max(10, min(300, _cull // 3))}"],
+    }]
+    c.JupyterHub.load_roles = [*list(c.JupyterHub.load_roles or []), {
+        "name": "jamkit-idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["jamkit-idle-culler"],
+    }]
