@@ -1,4 +1,4 @@
-"""Command line: ``python -m kit serve`` and ``python -m kit table``.
+"""Command line: ``python -m kit serve``, ``hub``, ``table`` and ``db migrate`` / ``db grants``.
 
 Bad input ends with exit code 2 and one line on stderr (Swedish, or English with ``--lang en``),
 never a traceback.
@@ -42,6 +42,106 @@ def _serve(args) -> int:
                  participants=args.participants)
 
 
+def _db_url(url: str | None):
+    """The engine for ``--url`` (default ``JAMKIT_DB_URL``, else the kit's SQLite file) and the
+    URL as it may be printed (no password)."""
+    import sqlalchemy as sa
+
+    from kit import store as st
+
+    url = (url or "").strip() or st.default_url()
+    try:
+        engine = st.make_engine(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError):
+        raise InputError("db.url_invalid", field="url", value=url,
+                         shown=_hide_password(url)) from None
+    return engine, engine.url.render_as_string(hide_password=True)
+
+
+def _hide_password(url: str) -> str:
+    """A URL that could not be read, shown without what looks like its password.
+
+    >>> _hide_password("postgresql://app:secret@host/db?x"), _hide_password("nonsense")
+    ('postgresql://app:***@host/db?x', 'nonsense')
+    """
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def _db_migrate(args) -> int:
+    """``python -m kit db migrate``: create or upgrade the tables, as their owner; with
+    ``--grant ROLE`` give the apps' runtime role exactly what they use (PostgreSQL)."""
+    import sqlalchemy as sa
+
+    from kit import store as st
+
+    en = args.lang == "en"
+    role = st.role_name(args.grant) if args.grant is not None else None  # bad input: before anything
+    engine, shown = _db_url(args.url)
+    who = engine.url.username or "?"
+    try:
+        before = st.schema_version(engine)
+        if before is not None and before > st.SCHEMA_VERSION:
+            raise InputError("db.newer", found=before, version=st.SCHEMA_VERSION)
+        st.migrate(engine)
+        after = st.schema_version(engine)
+        print(f"{'Database' if en else 'Databas'}: {shown}")
+        none = "none (no tables)" if en else "ingen (inga tabeller)"
+        print(f"{'Schema version before' if en else 'Schemaversion före'}: "
+              f"{none if before is None else before}; {'after' if en else 'efter'}: {after}")
+        if before is None:
+            print(f"Created the kit's tables (version {after})." if en
+                  else f"Skapade kitets tabeller (version {after}).")
+        elif before < after:
+            print(f"Migrated the schema from version {before} to {after}." if en
+                  else f"Migrerade schemat från version {before} till {after}.")
+        else:
+            print("Nothing to do: the schema was already current." if en
+                  else "Inget att göra: schemat var redan aktuellt.")
+        if role is None:
+            return 0
+        if engine.dialect.name != "postgresql":
+            print(f"--grant {role}: grants do not apply to SQLite (a SQLite file has no roles; "
+                  "whoever may write the file may use it). Nothing was granted." if en
+                  else f"--grant {role}: behörigheter gäller inte SQLite (en SQLite-fil har inga "
+                       "roller; den som får skriva i filen får använda den). Inget gavs.")
+            return 0
+        statements, extra = st.grant_runtime(engine, role)
+        print(f"Granted the role {role} what the apps use at run time:" if en
+              else f"Gav rollen {role} det apparna använder när de körs:")
+        for statement in statements:
+            print(f"  {statement};")
+        if extra:
+            print(("Warning: the role {role} still has more than the apps need: {extra}. Take it "
+                   "away (it is not the tables' owner, a member of it or a superuser; on "
+                   "PostgreSQL 14 and older: REVOKE CREATE ON SCHEMA public FROM PUBLIC;)." if en
+                   else "Varning: rollen {role} har fortfarande mer än apparna behöver: {extra}. "
+                        "Ta bort det (den ska inte äga tabellerna, vara medlem i ägarens roll eller "
+                        "vara superanvändare; på PostgreSQL 14 och äldre: REVOKE CREATE ON SCHEMA "
+                        "public FROM PUBLIC;).").format(role=role, extra=", ".join(extra)),
+                  file=sys.stderr)
+        return 0
+    except sa.exc.DBAPIError as exc:
+        if st._denied(exc):
+            raise InputError("db.denied", role=who) from None
+        if isinstance(exc, sa.exc.OperationalError):
+            reason = " ".join(str(exc.orig).split()) if exc.orig is not None else type(exc).__name__
+            raise InputError("db.connect", url=shown, reason=reason) from None
+        raise
+    finally:
+        engine.dispose()
+
+
+def _db_grants(args) -> int:
+    """``python -m kit db grants ROLE``: only print the SQL, to review or paste."""
+    from kit.store import runtime_grants
+
+    for statement in runtime_grants(args.role):
+        print(f"{statement};")
+    return 0
+
+
 def _participants(value: str) -> int:
     from kit.serve import MAX_PARTICIPANTS
 
@@ -69,6 +169,20 @@ def parser() -> argparse.ArgumentParser:
     h = sub.add_parser("hub", add_help=False,
                        help="en användares server på JupyterHub / a user's server on JupyterHub")
     h.set_defaults(func=None)  # main() hands `hub` and its options to kit.hub.main
+    d = sub.add_parser("db", help="databasen: tabeller och roller / the database: tables and roles")
+    dsub = d.add_subparsers(dest="db_command", required=True)
+    m = dsub.add_parser("migrate", help="skapa eller uppgradera tabellerna, som deras ägare / "
+                                        "create or upgrade the tables, as their owner")
+    m.add_argument("--url", default=None,
+                   help="databasens adress (standard/default: JAMKIT_DB_URL)")
+    m.add_argument("--grant", metavar="ROLE", default=None,
+                   help="ge apparnas roll det de använder (PostgreSQL) / grant the apps' runtime role")
+    m.add_argument("--lang", default="sv", choices=["sv", "en"])
+    m.set_defaults(func=_db_migrate)
+    g = dsub.add_parser("grants", help="skriv ut SQL:en för apparnas roll / print the runtime role's SQL")
+    g.add_argument("role", metavar="ROLE")
+    g.add_argument("--lang", default="sv", choices=["sv", "en"])
+    g.set_defaults(func=_db_grants)
     t = sub.add_parser("table", help="sammanställ en fil med poäng / summarise a scores file")
     t.add_argument("scores", help="CSV eller XLSX i långt format")
     t.add_argument("--out", help="FIL.xlsx, FIL.csv eller FIL.md")

@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,25 @@ def _normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def make_engine(url: str) -> sa.Engine:
+    """The store's engine for a URL: on SQLite with the kit's transactions (WAL, ``BEGIN
+    IMMEDIATE`` for a write, which :func:`migrate` relies on); on PostgreSQL with psycopg 3
+    and a pool. No table is touched (:class:`Store` and ``python -m kit db migrate`` do that)."""
+    url = _normalise_url(url)
+    kwargs: dict = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = sa.pool.StaticPool
+    else:
+        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=60)
+    engine = sa.create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
 
 
 @dataclass(frozen=True)
@@ -256,18 +276,20 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = _normalise_url(url or default_url())
         self.sqlite = self.url.startswith("sqlite")
-        kwargs: dict = {}
-        if self.sqlite:
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-            if self.url in ("sqlite://", "sqlite:///:memory:"):
-                kwargs["poolclass"] = sa.pool.StaticPool
-        else:
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=60)
-        self.engine = sa.create_engine(self.url, **kwargs)
-        if self.sqlite:
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
-        migrate(self.engine)
+        self.engine = make_engine(self.url)
+        try:
+            migrate(self.engine)
+        except sa.exc.DBAPIError as exc:
+            if not _denied(exc):
+                raise
+            # a runtime role (issue 19) on a schema that is missing, old, or not granted to it
+            try:
+                with self.engine.connect() as conn:
+                    role = conn.execute(sa.text("SELECT current_user")).scalar()
+            except sa.exc.DBAPIError:
+                role = self.engine.url.username or "?"
+            self.engine.dispose()
+            raise InputError("store.schema_owner", role=role) from exc
 
     @contextlib.contextmanager
     def _write(self):
@@ -822,10 +844,34 @@ def _checked_row(workshop, group, module, occasion, role, version, payload) -> d
 
 # -- schema: created and migrated safely while many kernels start at once ----------------
 def _current_version(conn) -> int | None:
+    """The schema's version, or ``None`` when there is no ``jamkit_schema`` table. A role
+    that may not read it is an error (:func:`_denied`), never "no schema": it must not go on
+    to try to create the tables."""
     try:
         return conn.execute(sa.select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
-    except sa.exc.DBAPIError:
+    except sa.exc.DBAPIError as exc:
+        if _denied(exc):
+            raise
         return None
+
+
+def schema_version(engine) -> int | None:
+    """The store's schema version at ``engine``, or ``None`` for a database without the
+    kit's tables.
+
+    >>> engine = sa.create_engine("sqlite://")
+    >>> schema_version(engine), migrate(engine), schema_version(engine)
+    (None, 3, 3)
+    """
+    with engine.connect() as conn:
+        return _current_version(conn)
+
+
+def _denied(exc: sa.exc.DBAPIError) -> bool:
+    """Whether PostgreSQL refused a statement for want of a privilege (SQLSTATE 42501,
+    ``insufficient_privilege``: no CREATE on the schema, not the table's owner, no grant)."""
+    orig = getattr(exc, "orig", None)
+    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) == "42501"
 
 
 def _migrate_1_to_2(conn) -> None:
@@ -889,6 +935,133 @@ def migrate(engine) -> int:
                 conn.execute(schema_info.update().where(schema_info.c.id == 1)
                              .values(version=SCHEMA_VERSION))
     return found
+
+
+# -- two PostgreSQL roles on a region's hub (issue 19) -----------------------------------
+#: What the apps' servers do at run time, and nothing more — the privileges of the runtime
+#: role (:func:`runtime_grants`). Every statement outside :func:`migrate` and its migrations:
+#:
+#: * ``revisions``: SELECT (every read), INSERT (``_insert``: every save, a workshop's or a
+#:   group's record, a deletion and its undoing — all appended, never changed in place);
+#: * ``claims``: SELECT (``_claim_row``), INSERT (``_claim``), UPDATE (``reissue_group_key``);
+#: * ``join_codes``: SELECT (``resolve_code``, ``join_codes``), INSERT (``join_code``),
+#:   DELETE (``join_code`` replacing a group's code after a new key, ``drop_join_code``);
+#: * ``jamkit_schema``: SELECT (:func:`migrate`'s check that the schema is current);
+#: * the sequence of ``revisions.id``: USAGE (``nextval`` on an insert).
+RUNTIME_TABLES: dict[str, tuple[str, ...]] = {
+    "revisions": ("SELECT", "INSERT"),
+    "claims": ("SELECT", "INSERT", "UPDATE"),
+    "join_codes": ("SELECT", "INSERT", "DELETE"),
+    "jamkit_schema": ("SELECT",),
+}
+RUNTIME_SEQUENCES: dict[str, tuple[str, ...]] = {"revisions_id_seq": ("USAGE",)}
+#: Every privilege a table can have (to check that the runtime role holds no more).
+_TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+_ROLE = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def role_name(role) -> str:
+    """A PostgreSQL role's name, if it is a plain identifier: lower-case letters ``a–z``,
+    digits and ``_``, not starting with a digit, at most 63 characters — the name means the
+    same quoted or not, and cannot carry any SQL. ``public`` (everybody) and the reserved
+    ``pg_`` names are refused.
+
+    >>> role_name("jamkit_app")
+    'jamkit_app'
+    >>> role_name('app"; DROP TABLE revisions; --')
+    Traceback (most recent call last):
+    kit.errors.InputError: Rollens namn 'app"; DROP TABLE revisions; --' går inte att använda: skriv ett enkelt namn med små bokstäver a–z, siffror och _ (högst 63 tecken, inte public eller pg_…), till exempel jamkit_app.
+    >>> role_name("Public")
+    Traceback (most recent call last):
+    kit.errors.InputError: Rollens namn 'Public' går inte att använda: skriv ett enkelt namn med små bokstäver a–z, siffror och _ (högst 63 tecken, inte public eller pg_…), till exempel jamkit_app.
+    """
+    text = "" if role is None else str(role)
+    if (not _ROLE.fullmatch(text) or len(text) > 63 or text == "public"
+            or text.startswith("pg_")):
+        raise InputError("db.role_invalid", field="name", value=text, shown=sc.shown(text, 80))
+    return text
+
+
+def runtime_grants(role) -> list[str]:
+    """The SQL that gives the runtime role ``role`` exactly :data:`RUNTIME_TABLES` and
+    :data:`RUNTIME_SEQUENCES`: first everything it had on the kit's tables is revoked, so a
+    second run (after an upgrade) leaves exactly these. Run it as the tables' owner, after
+    :func:`migrate`. ``role`` is checked by :func:`role_name` and quoted.
+
+    >>> for statement in runtime_grants("jamkit_app"):
+    ...     print(statement + ";")
+    REVOKE ALL ON TABLE revisions, claims, join_codes, jamkit_schema FROM "jamkit_app";
+    REVOKE ALL ON SEQUENCE revisions_id_seq FROM "jamkit_app";
+    GRANT SELECT, INSERT ON TABLE revisions TO "jamkit_app";
+    GRANT SELECT, INSERT, UPDATE ON TABLE claims TO "jamkit_app";
+    GRANT SELECT, INSERT, DELETE ON TABLE join_codes TO "jamkit_app";
+    GRANT SELECT ON TABLE jamkit_schema TO "jamkit_app";
+    GRANT USAGE ON SEQUENCE revisions_id_seq TO "jamkit_app";
+    """
+    quoted = f'"{role_name(role)}"'
+    return [f"REVOKE ALL ON TABLE {', '.join(RUNTIME_TABLES)} FROM {quoted}",
+            f"REVOKE ALL ON SEQUENCE {', '.join(RUNTIME_SEQUENCES)} FROM {quoted}",
+            *(f"GRANT {', '.join(privileges)} ON TABLE {table} TO {quoted}"
+              for table, privileges in RUNTIME_TABLES.items()),
+            *(f"GRANT {', '.join(privileges)} ON SEQUENCE {sequence} TO {quoted}"
+              for sequence, privileges in RUNTIME_SEQUENCES.items())]
+
+
+def grant_runtime(engine, role) -> tuple[list[str], list[str]]:
+    """Run :func:`runtime_grants` (PostgreSQL; as the tables' owner) in one transaction and
+    check the outcome: returns ``(statements, extra)`` — ``extra`` the privileges the role
+    still holds beyond :data:`RUNTIME_TABLES` (as a superuser, the tables' owner, a member of
+    their owner's role, or ``CREATE`` on the schema granted to everybody), which the
+    administrator should take away. Raises :class:`InputError` when the role does not exist
+    or did not get every privilege (PostgreSQL refuses, or only warns, when a role that does
+    not own the tables grants)."""
+    role = role_name(role)
+    statements = runtime_grants(role)
+    with engine.connect() as conn, conn.begin():
+        if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
+            raise InputError("db.role_missing", field="name", value=role, role=role)
+        who = conn.execute(sa.text("SELECT current_user")).scalar()
+        try:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+        except sa.exc.DBAPIError as exc:
+            if not _denied(exc):
+                raise
+            raise InputError("db.grant_denied", role=role, who=who) from None
+        missing, extra = runtime_privileges(conn, role)
+    if missing:
+        raise InputError("db.grant_incomplete", role=role, missing=", ".join(missing))
+    return statements, extra
+
+
+def runtime_privileges(conn, role: str) -> tuple[list[str], list[str]]:
+    """What ``role`` lacks of :data:`RUNTIME_TABLES` and :data:`RUNTIME_SEQUENCES`, and what
+    it holds beyond them (on the kit's tables, and ``CREATE`` on the tables' schema), as
+    ``"PRIVILEGE table"`` texts (PostgreSQL's ``has_*_privilege``, which count inherited
+    roles, ownership and superusers)."""
+    missing, extra = [], []
+    check = sa.text("SELECT has_table_privilege(:r, :t, :p)")
+    for table, granted in RUNTIME_TABLES.items():
+        for privilege in _TABLE_PRIVILEGES:
+            has = conn.execute(check, {"r": role, "t": table, "p": privilege}).scalar()
+            if privilege in granted and not has:
+                missing.append(f"{privilege} {table}")
+            elif has and privilege not in granted:
+                extra.append(f"{privilege} {table}")
+    check = sa.text("SELECT has_sequence_privilege(:r, :s, :p)")
+    for sequence, granted in RUNTIME_SEQUENCES.items():
+        for privilege in ("USAGE", "SELECT", "UPDATE"):
+            has = conn.execute(check, {"r": role, "s": sequence, "p": privilege}).scalar()
+            if privilege in granted and not has:
+                missing.append(f"{privilege} {sequence}")
+            elif has and privilege not in granted:
+                extra.append(f"{privilege} {sequence}")
+    schema = conn.execute(sa.text("SELECT n.nspname FROM pg_class c JOIN pg_namespace n "
+                                  "ON n.oid = c.relnamespace WHERE c.oid = 'revisions'::regclass")).scalar()
+    if conn.execute(sa.text("SELECT has_schema_privilege(:r, :s, 'CREATE')"),
+                    {"r": role, "s": schema}).scalar():
+        extra.append(f"CREATE ON SCHEMA {schema}")
+    return missing, extra
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
