@@ -158,6 +158,38 @@ def http_get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8", "replace")
 
 
+# ------------------------------------------------------------------ the kit from its wheel
+def install_wheel(folder: Path) -> Path:
+    """The kit as a region's IT installs it: a wheel built from the files git knows (no stale
+    build/ folder can slip files in), installed ``--no-deps`` into a fresh venv in ``folder``;
+    returns the venv's python. The venv borrows the test environment's *dependencies* (a
+    ``.pth`` line to its site-packages — not the kit, which the test install only holds as an
+    editable pointer into this tree), so no second download of JupyterLab and pandas."""
+    import sysconfig
+    import venv
+
+    source = folder / "source"
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    for name in listed:
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    wheels = folder / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
+                    str(source)], check=True, cwd=folder)
+    wheel = next(wheels.glob("jamkit-*.whl"))
+    target = folder / "venv"
+    venv.EnvBuilder(with_pip=False).create(target)
+    python = target / "bin" / "python"
+    out = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         check=True, capture_output=True, text=True)
+    (Path(out.stdout.strip()) / "jamkit-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                    "--no-deps", "--no-index", str(wheel)], check=True, cwd=folder)
+    return python
+
+
 # ------------------------------------------------------------------ Chromium
 @pytest.fixture(scope="session")
 def browser():

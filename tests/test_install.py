@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 import time
 import tomllib
 import urllib.request
-import venv
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, stop_group
+from tests.conftest import ROOT, free_port, install_wheel, stop_group
 
 SETUP = r"""
 import json, sys
@@ -42,36 +39,11 @@ print(json.dumps({"fkey": fkey, "gkey": gkey}))
 """
 
 
-def _site_packages(python: Path) -> Path:
-    out = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                         check=True, capture_output=True, text=True)
-    return Path(out.stdout.strip())
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """A fresh venv holding the kit only as the built wheel; returns its python."""
     folder = tmp_path_factory.mktemp("install")
-    # build from a copy of the files git knows (no stale build/ folder can slip files in)
-    source = folder / "source"
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.splitlines()
-    for name in listed:
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    wheels = folder / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
-                    str(source)], check=True, cwd=folder)
-    wheel = next(wheels.glob("jamkit-*.whl"))
-    target = folder / "venv"
-    venv.EnvBuilder(with_pip=False).create(target)
-    python = target / "bin" / "python"
-    site = _site_packages(python)
-    (site / "jamkit-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                    "--no-deps", "--no-index", str(wheel)], check=True, cwd=folder)
-    return python, folder
+    return install_wheel(folder), folder
 
 
 def _env(folder: Path) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from kit import hub
 from kit.domain import access
 from kit.domain import scores as sc
 from kit.errors import InputError
@@ -34,7 +35,8 @@ class GroupsPart:
         keys = ("address", "code", "show_big", "prev", "next", "close", "count", "type_code",
                 "long_link", "only_here_label")
         self.links = Links(strings={k: self.T(f"join.{k}") for k in keys})
-        return section([html(f"<h2>{H.e(self.T('fac.join'))}</h2><p>{H.e(self.T('fac.join_help'))}</p>"),
+        helps = self.T("fac.join_help_hub" if hub.on_hub() else "fac.join_help")
+        return section([html(f"<h2>{H.e(self.T('fac.join'))}</h2><p>{H.e(helps)}</p>"),
                         self.links])
 
     def _groups_box(self):
@@ -122,8 +124,6 @@ class GroupsPart:
         folder through the hub's ``/hub/user-redirect/``: every link, QR code and code link
         then takes each participant to their own server (the facilitator's would refuse them),
         and the hub's login stands where the token stood."""
-        from kit import hub
-
         shell = getattr(self, "shell", None)
         page = getattr(shell, "base_url", "") or ""
         if hub.on_hub():
@@ -145,8 +145,6 @@ class GroupsPart:
         key is shown and no link that holds one (nor, in anonymous mode, a group's name)."""
         if not self.workshop or not hasattr(self, "links"):
             return
-        from kit import hub
-
         page, room, token = self._room()
         base = rules.links_base(page, room)
         name = self.workshop["name"]

@@ -1,7 +1,9 @@
 """JämKit on JupyterHub: load this file from the hub's configuration.
 
 * The Littlest JupyterHub: copy it into ``/opt/tljh/config/jupyterhub_config.d/``.
-* Zero to JupyterHub: paste it under ``hub.extraConfig`` in the Helm values.
+* Zero to JupyterHub: mount it with ``hub.extraFiles`` and load it from ``hub.extraConfig``
+  with ``load_subconfig`` (``deploy/z2jh/values.yaml``); pasted into ``extraConfig`` its first
+  line would fail, since the chart runs those snippets with a ``get_config`` of its own.
 * A plain JupyterHub: ``load_subconfig("/path/to/jamkit_config.py")`` in jupyterhub_config.py.
 
 What it does (docs/deployment.md explains why):
@@ -13,8 +15,9 @@ What it does (docs/deployment.md explains why):
   server ``lab`` with JupyterLab (``/hub/spawn/<name>/lab``). It does not get the apps'
   database URL: only ``JAMKIT_LAB_DB_URL`` if the administrator sets one (e.g. a read-only
   analyst's role). Anyone else asking for a named server is refused.
-* The apps' servers get ``JAMKIT_DB_URL`` from the hub's own environment (the runtime role of
-  ``python -m kit db``, never the schema owner) unless ``c.Spawner.environment`` already names it.
+* The apps' servers get ``JAMKIT_DB_URL`` from the hub's own environment when it is set there
+  (the runtime role of ``python -m kit db``, never the schema owner); or set it yourself with
+  ``c.Spawner.environment.update({"JAMKIT_DB_URL": ...})`` in a root-only file.
 
 Settings, read from the hub's environment: ``JAMKIT_DB_URL``, ``JAMKIT_LAB_GROUP``
 (``jamkit-lab``), ``JAMKIT_LAB_DB_URL`` (none), ``JAMKIT_CULL_SECONDS`` (``0``: leave culling
@@ -37,9 +40,12 @@ c.Spawner.http_timeout = 120  # a user's first server start imports pandas and m
 c.JupyterHub.allow_named_servers = True
 c.JupyterHub.named_server_limit_per_user = 1
 
+# This file is loaded as a sub-configuration (TLJH's jupyterhub_config.d, load_subconfig): it
+# cannot read what the main file set, so containers are extended (merged when loaded), never
+# replaced.
 _db_url = os.environ.get("JAMKIT_DB_URL", "")
-if _db_url and "JAMKIT_DB_URL" not in dict(c.Spawner.environment or {}):
-    c.Spawner.environment = {**dict(c.Spawner.environment or {}), "JAMKIT_DB_URL": _db_url}
+if _db_url:
+    c.Spawner.environment.update({"JAMKIT_DB_URL": _db_url})
 
 
 def jamkit_pre_spawn_hook(spawner):
@@ -64,26 +70,19 @@ def jamkit_pre_spawn_hook(spawner):
     spawner.environment = environment
 
 
-_earlier_hook = c.Spawner.pre_spawn_hook if "pre_spawn_hook" in c.Spawner else None
-
-
-def _pre_spawn(spawner):
-    if callable(_earlier_hook):
-        _earlier_hook(spawner)
-    jamkit_pre_spawn_hook(spawner)
-
-
-c.Spawner.pre_spawn_hook = _pre_spawn
+# One pre-spawn hook per hub: a hub that has one of its own calls jamkit_pre_spawn_hook from it
+# (paste this function beside it) instead of loading this line.
+c.Spawner.pre_spawn_hook = jamkit_pre_spawn_hook
 
 _cull = int(os.environ.get("JAMKIT_CULL_SECONDS", "0") or 0)
 if _cull > 0:
-    c.JupyterHub.services = [*list(c.JupyterHub.services or []), {
+    c.JupyterHub.services.append({
         "name": "jamkit-idle-culler",
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={_cull}",
                     f"--cull-every={max(10, min(300, _cull // 3))}"],
-    }]
-    c.JupyterHub.load_roles = [*list(c.JupyterHub.load_roles or []), {
+    })
+    c.JupyterHub.load_roles.append({
         "name": "jamkit-idle-culler",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["jamkit-idle-culler"],
-    }]
+    })
