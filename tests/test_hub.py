@@ -21,6 +21,7 @@ of each user's server and kernels is measured and written to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -115,14 +116,26 @@ class Hub:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, user_env, region_db):
-    folder = tmp_path_factory.mktemp("hub")
-    migrated = subprocess.run([str(user_env), "-m", "kit", "db", "migrate", "--url", region_db["owner"],
-                               "--grant", "jamkit_app"], capture_output=True, text=True, cwd=folder)
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+def migrated(region_db, user_env, tmp_path_factory):
+    """The administrator's one step: the owner creates the tables and grants the runtime role."""
+    done = subprocess.run([str(user_env), "-m", "kit", "db", "migrate", "--url", region_db["owner"],
+                           "--grant", "jamkit_app"], capture_output=True, text=True,
+                          cwd=tmp_path_factory.mktemp("migrate"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return region_db["app"]
+
+
+@contextlib.contextmanager
+def run_hub(folder: Path, user_env: Path, db_url: str, users: dict[str, list[str]], extra_env=None,
+            extra_config: str = ""):
+    """JupyterHub with the kit's configuration, its users (name → groups) on local servers."""
     port, hub_port, api_port = free_port(), free_port(), free_port()
     config = folder / "jupyterhub_config.py"
     homes = folder / "home"
+    groups: dict[str, list[str]] = {}
+    for name, its in users.items():
+        for group in its:
+            groups.setdefault(group, []).append(name)
     # the hub's configuration as a small region writes it; the kit's part is loaded, not copied
     config.write_text(f"""
 c = get_config()
@@ -136,19 +149,20 @@ c.JupyterHub.db_url = "sqlite:///{folder / 'hub.sqlite'}"
 c.JupyterHub.cookie_secret_file = "{folder / 'cookie_secret'}"
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = {PASSWORD!r}
-c.Authenticator.allowed_users = {{{FACILITATOR!r}, *{list(PARTICIPANTS)!r}}}
-c.JupyterHub.load_groups = {{"jamkit-lab": {{"users": [{FACILITATOR!r}]}}}}
+c.Authenticator.allowed_users = {set(users)!r}
+c.JupyterHub.load_groups = {{g: {{"users": names}} for g, names in {groups!r}.items()}}
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = "{homes}/{{username}}"
 c.Spawner.environment = {{
     # the venv borrows the test environment's packages, and Voila's own templates with them
     "JUPYTER_PATH": {str(Path(sys.prefix) / 'share' / 'jupyter')!r},
 }}
+{extra_config}
 load_subconfig({str(ROOT / 'kit' / 'share' / 'jupyterhub' / 'jamkit_config.py')!r})
 """)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JAMKIT_"))}
     env.update(PATH=os.pathsep.join([str(user_env.parent), str(Path(sys.executable).parent), env.get("PATH", "")]),
-               JAMKIT_DB_URL=region_db["app"])
+               JAMKIT_DB_URL=db_url, **(extra_env or {}))
     env.pop("MPLBACKEND", None)
     log = folder / "hub.log"
     with open(log, "wb") as out:
@@ -164,16 +178,22 @@ load_subconfig({str(ROOT / 'kit' / 'share' / 'jupyterhub' / 'jamkit_config.py')!
         yield hub
     finally:
         stop_group(proc)
-        for leftover in _user_processes():  # a user's server outlives a hub stopped hard
-            with contextlib_suppress():
-                leftover.terminate()
-        (ARTIFACTS / "hub.log").parent.mkdir(exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "hub.log")
+        for user in users:  # a user's server outlives a hub stopped hard
+            for leftover in _user_processes(user):
+                with contextlib_suppress():
+                    leftover.terminate()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(log, ARTIFACTS / f"{folder.name}.log")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, user_env, migrated):
+    users = {FACILITATOR: ["jamkit-lab"], **{name: [] for name in PARTICIPANTS}}
+    with run_hub(tmp_path_factory.mktemp("hub"), user_env, migrated, users) as running:
+        yield running
 
 
 def contextlib_suppress():
-    import contextlib
-
     import psutil
 
     return contextlib.suppress(psutil.Error)
@@ -386,3 +406,31 @@ def refused_code_execution(page, hub: Hub) -> None:
     assert "kernel_info_reply" in result["seen"], result
     assert "execute_reply" not in result["seen"] and "execute_input" not in result["seen"], result
     assert not marker.exists()
+
+
+def test_the_culler_stops_a_left_server_and_keeps_an_open_one(browser, user_env, migrated, tmp_path):
+    """The plain hub's culler (``JAMKIT_CULL_SECONDS``, jupyterhub-idle-culler as a hub service):
+    the server of someone who closed the tab is stopped after the timeout; the server of an
+    open page, whose heartbeat passes the proxy, is kept. The timeout is 20 s here, 1800 in
+    the guide."""
+    from playwright.sync_api import expect
+
+    pytest.importorskip("jupyterhub_idle_culler")
+    users = {"carl": [], "dora": []}
+    with run_hub(tmp_path, user_env, migrated, users, {"JAMKIT_CULL_SECONDS": "20"},
+                 "c.JupyterHub.last_activity_interval = 5") as hub:
+        pages = {}
+        for user in users:
+            ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+            pages[user] = login(ctx, hub, user, f"{hub.url}/hub/user-redirect/voila/render/start.ipynb")
+            expect(pages[user].get_by_role("heading", name="Välkommen till JämKit")).to_be_visible(timeout=TIMEOUT)
+        assert _user_processes("carl") and _user_processes("dora")
+        pages["carl"].context.close()  # carl leaves
+        deadline = time.time() + 120
+        while _user_processes("carl"):
+            assert time.time() < deadline, hub.logs()[-3000:]
+            time.sleep(2)
+        assert _user_processes("dora"), hub.logs()[-3000:]  # dora's page is still open: kept
+        assert "jamkit-idle-culler" in hub.logs()
+        expect(pages["dora"].get_by_role("heading", name="Välkommen till JämKit")).to_be_visible()
+        pages["dora"].context.close()
