@@ -26,6 +26,7 @@ timeouts, idle kernels culled after 30 minutes. What differs on a hub:
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from urllib.parse import urlsplit
@@ -112,10 +113,17 @@ def command(participants: int = 0, notebooks: str | None = None, env=None) -> li
     ip, port = listen_address(env)
     args = serve.command(port, lan=False, token=None, participants=participants,
                          notebooks=notebooks, ip=ip)
-    return [*args, f"--Voila.base_url={prefix(env)}",
-            f"--Voila.identity_provider_class={IDENTITY}",
-            f"--Voila.authorizer_class={AUTHORIZER}",
-            "--Voila.port_retries=0"]
+    extra = [f"--Voila.base_url={prefix(env)}",
+             f"--Voila.identity_provider_class={IDENTITY}",
+             f"--Voila.authorizer_class={AUTHORIZER}",
+             "--Voila.port_retries=0"]
+    try:  # the hub checks its users' servers' JupyterHub against its own, by this header
+        from jupyterhub import __version__ as version
+
+        extra.append("--Voila.tornado_settings=" + json.dumps({"headers": {"X-JupyterHub-Version": version}}))
+    except ImportError:
+        pass
+    return [*args, *extra]
 
 
 def main(argv=None) -> int:

@@ -97,6 +97,7 @@ def test_what_the_main_file_set_is_kept(monkeypatch):
     assert names == ["announcement", "jamkit-idle-culler"]
     culler = config.JupyterHub.services[-1]["command"]
     assert culler[1:3] == ["-m", "jupyterhub_idle_culler"] and "--timeout=1800" in culler and "--cull-every=300" in culler
+    assert "--max-age=43200" in culler
     role = config.JupyterHub.load_roles[-1]
     assert role["services"] == ["jamkit-idle-culler"] and "delete:servers" in role["scopes"]
     assert [r["name"] for r in config.JupyterHub.load_roles] == ["announcement", "jamkit-idle-culler"]

@@ -22,7 +22,8 @@ What it does (docs/deployment.md explains why):
 Settings, read from the hub's environment: ``JAMKIT_DB_URL``, ``JAMKIT_LAB_GROUP``
 (``jamkit-lab``), ``JAMKIT_LAB_DB_URL`` (none), ``JAMKIT_CULL_SECONDS`` (``0``: leave culling
 to TLJH's or Zero to JupyterHub's own culler; a number: start jupyterhub-idle-culler here with
-that timeout).
+that timeout, and ``JAMKIT_CULL_MAX_AGE``, 43200 s by default, for servers kept busy by a
+tab left open).
 """
 
 import os
@@ -79,7 +80,9 @@ if _cull > 0:
     c.JupyterHub.services.append({
         "name": "jamkit-idle-culler",
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={_cull}",
-                    f"--cull-every={max(10, min(300, _cull // 3))}"],
+                    f"--cull-every={max(10, min(300, _cull // 3))}",
+                    # a tab left open (its heartbeat is activity) still ends within a day
+                    f"--max-age={int(os.environ.get('JAMKIT_CULL_MAX_AGE', '43200') or 0)}"],
     })
     c.JupyterHub.load_roles.append({
         "name": "jamkit-idle-culler",
