@@ -323,6 +323,21 @@ def test_a_facilitator_and_two_participants_on_one_hub(browser, hub):
         expect(means.locator("tr.jk-total-row")).to_contain_text("25,0", timeout=TIMEOUT)
         fac.screenshot(path=str(ARTIFACTS / "hub-facilitator-overview.png"), full_page=True)
         assert fac.js_errors == []
+        # the projector's view, opened on a computer logged in as somebody else (bo's here):
+        # through the hub's redirect it opens on that user's own server, with no key
+        href = fac.get_by_role("link", name=re.compile("^Visa på projektorn")).get_attribute("href")
+        assert href.startswith("/hub/user-redirect/voila/render/facilitator.ipynb?") and "fkey" not in href
+        projector = participants[PARTICIPANTS[1]].context.new_page()
+        projector.goto(hub.url + href, timeout=TIMEOUT)
+        assert projector.url.startswith(f"{hub.url}/user/{PARTICIPANTS[1]}/voila/render/facilitator.ipynb")
+        expect(projector.get_by_role("heading", name="Regionens kurs", level=1)).to_be_visible(timeout=TIMEOUT)
+        overview = projector.locator(".jk-app.jk-projector .jk-overview-main")
+        expect(overview).to_be_visible(timeout=TIMEOUT)
+        for group in GROUPS:
+            expect(projector.locator(".jk-section", has=projector.get_by_role("heading", name="Översikt", exact=True))
+                   ).to_contain_text(group, timeout=TIMEOUT)
+        assert axe_violations(projector, WCAG) == []
+        projector.close()
 
         # -- memory: a participant after saving; the facilitator with a second page open
         for user in PARTICIPANTS:
