@@ -125,6 +125,17 @@ def migrated(region_db, user_env, tmp_path_factory):
     return region_db["app"]
 
 
+def hub_config(user_env: Path) -> Path:
+    """The kit's hub configuration as the wheel installed it (where the guide copies it from),
+    with its login page beside it."""
+    out = subprocess.run([str(user_env), "-c", "import kit, os; print(os.path.dirname(kit.__file__))"],
+                         check=True, capture_output=True, text=True, cwd=user_env.parent)  # not this tree
+    folder = Path(out.stdout.strip()) / "share" / "jupyterhub"
+    assert not str(folder).startswith(str(ROOT)), folder  # the wheel's copy, not this tree's
+    assert (folder / "jamkit_templates" / "login.html").is_file(), "the wheel carries the login page"
+    return folder / "jamkit_config.py"
+
+
 @contextlib.contextmanager
 def run_hub(folder: Path, user_env: Path, db_url: str, users: dict[str, list[str]], extra_env=None,
             extra_config: str = ""):
@@ -159,7 +170,7 @@ c.Spawner.environment = {{
 }}
 {'c.Spawner.args = ["--allow-root"]  # the tests run as root; Jupyter Server refuses root without it' if os.geteuid() == 0 else ''}
 {extra_config}
-load_subconfig({str(ROOT / 'kit' / 'share' / 'jupyterhub' / 'jamkit_config.py')!r})
+load_subconfig({str(hub_config(user_env))!r})
 """)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JAMKIT_"))}
     env.update(PATH=os.pathsep.join([str(user_env.parent), str(Path(sys.executable).parent), env.get("PATH", "")]),
@@ -230,9 +241,13 @@ def memory_of(user: str) -> dict:
     return {"server": server, "kernels": kernels, "total": total}
 
 
-def login(context, hub: Hub, user: str, next_url: str):
-    """Open ``next_url`` as a person would: the hub asks who they are, then sends them on."""
+def login(context, hub: Hub, user: str, next_url: str, check: bool = False):
+    """Open ``next_url`` as a person would: the hub asks who they are, then sends them on.
+    With ``check``, the login page is the kit's (where it leads, in both languages) and
+    passes axe-core."""
     from playwright.sync_api import expect
+
+    from tests.test_e2e import WCAG, axe_violations
 
     page = context.new_page()
     errors: list[str] = []
@@ -240,6 +255,10 @@ def login(context, hub: Hub, user: str, next_url: str):
     page.js_errors = errors
     page.goto(next_url, timeout=TIMEOUT)
     expect(page.locator("#username_input")).to_be_visible(timeout=TIMEOUT)
+    if check:
+        expect(page.locator(".jamkit-login-note [lang=sv]")).to_contain_text("logga in med ditt konto")
+        assert axe_violations(page, WCAG) == []
+        page.screenshot(path=str(ARTIFACTS / f"hub-login-{page.viewport_size['width']}.png"), full_page=True)
     page.fill("#username_input", user)
     page.fill("#password_input", PASSWORD)
     page.click("#login_submit")
@@ -259,7 +278,7 @@ def test_a_facilitator_and_two_participants_on_one_hub(browser, hub):
         fac_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
         contexts.append(fac_ctx)
         fac = login(fac_ctx, hub, FACILITATOR,
-                    f"{hub.url}/hub/user-redirect/voila/render/start.ipynb?module=facilitator")
+                    f"{hub.url}/hub/user-redirect/voila/render/start.ipynb?module=facilitator", check=True)
         expect(fac.get_by_role("heading", name="Processledare", exact=True)).to_be_visible(timeout=TIMEOUT)
         assert axe_violations(fac, WCAG) == []
         create = fac.locator("form").first
@@ -292,7 +311,7 @@ def test_a_facilitator_and_two_participants_on_one_hub(browser, hub):
             ctx = browser.new_context(viewport={"width": 768, "height": 1024}, locale="sv-SE")
             contexts.append(ctx)
             if user == PARTICIPANTS[0]:
-                page = login(ctx, hub, user, links[group])
+                page = login(ctx, hub, user, links[group], check=True)  # a tablet
                 expect(page.get_by_role("heading", name="Välkommen till JämKit")).to_be_visible(timeout=TIMEOUT)
                 expect(page.get_by_label("Organisation eller grupp")).to_have_value(group, timeout=TIMEOUT)
             else:
@@ -375,10 +394,12 @@ def test_a_facilitator_and_two_participants_on_one_hub(browser, hub):
         lab.goto(f"{hub.url}/hub/spawn/{FACILITATOR}/lab", timeout=TIMEOUT)
         lab.wait_for_url(re.compile(rf"/user/{FACILITATOR}/lab/lab"), timeout=TIMEOUT)
         expect(lab.locator("#jp-main-dock-panel, .jp-LabShell").first).to_be_attached(timeout=TIMEOUT)
-        servers = {}
-        for proc in _user_processes(FACILITATOR):
+        servers = {}  # each server's own process: the root of its tree (Lab starts node helpers)
+        found = _user_processes(FACILITATOR)
+        pids = {proc.pid for proc in found}
+        for proc in found:
             with contextlib_suppress():
-                if "ipykernel" not in " ".join(proc.cmdline()):
+                if proc.ppid() not in pids:
                     servers[proc.environ().get("JUPYTERHUB_SERVER_NAME", "")] = proc
         assert set(servers) == {"", "lab"}, servers
         assert "jupyterhub-singleuser" in " ".join(servers["lab"].cmdline())

@@ -147,3 +147,12 @@ def test_outside_a_hub_it_says_what_to_run_instead(monkeypatch, capsys):
     from kit.cli import main
 
     assert main(["hub"]) == 2  # python -m kit hub is the same command
+
+
+def test_the_hubs_login_page_comes_from_beside_the_file_first(monkeypatch):
+    config = load(monkeypatch)
+    paths = resolved(config.JupyterHub.template_paths, ["/hub/share/jupyterhub/templates"])
+    assert paths == [str(CONFIG.parent / "jamkit_templates"), "/hub/share/jupyterhub/templates"]
+    login = (CONFIG.parent / "jamkit_templates" / "login.html").read_text()
+    assert login.lstrip().startswith("{#") and '{% extends "templates/login.html" %}' in login
+    assert 'lang="sv"' in login

@@ -35,6 +35,13 @@ JAMKIT_LAB_GROUP = os.environ.get("JAMKIT_LAB_GROUP", "jamkit-lab")
 JAMKIT_LAB_SERVER = "lab"
 JAMKIT_APPS = "/voila/render/start.ipynb"
 
+# The hub's login page with a line on where it leads, in Swedish and English, and its orange at
+# WCAG AA contrast: the folder jamkit_templates/ beside this file, when it is there (copied
+# with it into TLJH's jupyterhub_config.d; mounted beside it by Zero to JupyterHub).
+_templates = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jamkit_templates")
+if os.path.isfile(os.path.join(_templates, "login.html")):
+    c.JupyterHub.template_paths.prepend([_templates])  # before the hub's own, which it extends
+
 c.Spawner.cmd = ["jamkit-singleuser"]
 c.Spawner.default_url = JAMKIT_APPS
 c.Spawner.http_timeout = 120  # a user's first server start imports pandas and matplotlib
