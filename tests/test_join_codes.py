@@ -425,7 +425,8 @@ def test_on_a_hub_every_link_goes_through_the_hubs_user_redirect(store, monkeypa
     assert fac.links.address == hub_start
     assert fac.links.notice == ""
     view = fac.view_link().value  # the projector's view, too, opens on whoever's server opens it
-    assert 'href="/region/hub/user-redirect/voila/render/facilitator.ipynb?lang=sv&amp;workshop=Norr+2026&amp;view=' in view
+    assert ('href="https://hub.region.se/region/hub/user-redirect/voila/render/facilitator.ipynb'
+            '?lang=sv&amp;workshop=Norr+2026&amp;view=') in view
     fac.shell.base_url = "http://127.0.0.1:8000/region/user/facil1/voila/render/"  # a hub on loopback
     assert fac.links.notice == ""  # "serve --lan" is no advice on a hub
     assert fac.links.links[0]["url"].startswith("http://127.0.0.1:8000/region/hub/user-redirect/")

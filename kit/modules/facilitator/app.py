@@ -148,15 +148,13 @@ class App(LandingPart, GroupsPart, OverviewPart, ExportsPart, BaseApp):
         that holds no key (the address of this page holds the facilitator key). On JupyterHub
         it goes through ``/hub/user-redirect/``, so that a projector computer logged in as
         another user opens the view on its own server."""
-        import os
         from urllib.parse import urlencode
 
         from kit import hub
 
         query = urlencode({"lang": self.lang, "workshop": self.workshop["name"],
                            "view": rules.view_token(self.workshop)}, errors="replace")
-        base = (rules.hub_links_base("", os.environ[hub.PREFIX_ENV], os.environ.get(hub.HUB_BASE_ENV, "/"))
-                if hub.on_hub() else "")
+        base = self._room()[0] if hub.on_hub() else ""  # the links' folder, through the hub
         return html(f"<p class=\"jk-view-link\"><a class=\"jk-button\" href=\"{H.e(base)}facilitator.ipynb?{H.e(query)}\" "
                     f"target=\"_blank\" rel=\"noopener\">{H.e(self.T('proj.view_link'))}"
                     f"<span class=\"jk-sr\"> {H.e(self.T('proj.new_tab'))}</span></a> "
